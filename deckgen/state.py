@@ -1,0 +1,114 @@
+"""deckgen's memory of a cards.yaml, kept next to it as ``<name>.state.json``.
+
+It records, per card id, a hash of the note deckgen last built for it and when that
+content last changed. Anki's importer updates an existing note only when the incoming
+note is *newer*, so a note's modification time must be the time its content last
+changed: an edited card moves forward, an untouched one keeps its time, and a rebuild
+of unchanged input is byte-identical. The same is kept for the note types, so a change
+of CSS or template reaches Anki too.
+
+The file is meant to be committed next to cards.yaml. Deleting it is safe: the next
+build treats every card as changed now, so Anki rewrites each note with the same text
+(review history is kept either way).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deckgen.errors import DeckgenError
+from deckgen.fsutil import write_atomic
+
+STATE_FORMAT = 1
+
+
+def state_path_for(cards_path: Path) -> Path:
+    """``cards.yaml`` → ``cards.state.json`` in the same folder."""
+    return cards_path.with_name(cards_path.stem + ".state.json")
+
+
+def now_seconds() -> int:
+    """The time stamped on content first seen now.
+
+    Honors SOURCE_DATE_EPOCH (the reproducible-builds convention) so that a build
+    from scratch can be made reproducible across machines too.
+    """
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed and fixed.strip().isdigit():
+        return int(fixed)
+    return int(time.time())
+
+
+@dataclass
+class Stamp:
+    content_hash: str
+    modified: int
+
+
+@dataclass
+class State:
+    """Mutable on purpose: a build reads it, advances it, and writes it back."""
+
+    notes: dict[str, Stamp] = field(default_factory=dict)
+    note_types: dict[str, Stamp] = field(default_factory=dict)
+    changed: bool = False
+
+    def stamp(self, table: dict[str, Stamp], key: str, content_hash: str, now: int) -> int:
+        """The modification time for ``key`` with this content, recording any change.
+
+        Unchanged content keeps its time. Changed content gets ``now``, but always at
+        least one second later than before: a rebuild within the same second as the
+        last one must still be newer, or Anki would skip the edit.
+        """
+        old = table.get(key)
+        if old is not None and old.content_hash == content_hash:
+            return old.modified
+        modified = now if old is None else max(now, old.modified + 1)
+        table[key] = Stamp(content_hash, modified)
+        self.changed = True
+        return modified
+
+
+def load_state(path: Path) -> State:
+    if not path.exists():
+        return State()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError(f"unknown format {data.get('format')!r}")
+        return State(
+            notes={k: Stamp(v["hash"], int(v["modified"])) for k, v in data["notes"].items()},
+            note_types={
+                k: Stamp(v["hash"], int(v["modified"])) for k, v in data["note_types"].items()
+            },
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        raise DeckgenError.at(
+            f"deckgen's state file is damaged ({exc})",
+            path,
+            hint="delete it; the next build marks every card as changed, which is harmless",
+        ) from None
+
+
+def save_state(path: Path, state: State) -> None:
+    """Write the state if anything changed (atomically, in a stable, diff-friendly form)."""
+    if not state.changed and path.exists():
+        return
+    data = {
+        "format": STATE_FORMAT,
+        "about": "deckgen's record of when each card last changed; commit it with cards.yaml",
+        "note_types": {
+            k: {"hash": v.content_hash, "modified": v.modified}
+            for k, v in sorted(state.note_types.items())
+        },
+        "notes": {
+            k: {"hash": v.content_hash, "modified": v.modified}
+            for k, v in sorted(state.notes.items())
+        },
+    }
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    state.changed = False

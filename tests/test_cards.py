@@ -1,0 +1,181 @@
+"""deckgen.cards: cards.yaml read as the person wrote it, every problem located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deckgen.cards import load_cards, parse_cards, slugify
+from deckgen.errors import CardsFileError
+
+HEAD = """\
+deck: {name: D, id: 7}
+sources:
+  talk: {title: Talk, kind: transcript}
+cards:
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(CardsFileError) as info:
+        parse_cards(text, "cards.yaml")
+    return [str(p) for p in info.value.problems]
+
+
+def test_values_are_the_text_people_wrote():
+    cards_file = parse_cards(
+        HEAD
+        + """\
+  - id: sexagesimal
+    front: yes
+    back: no
+    source: talk
+    time: 13:10
+  - id: hours
+    front: 1.5
+    back: 0x10
+    source: talk
+    time: 1:02:03
+  - id: padded
+    front: ~tilde inside
+    back: "null"
+    source: talk
+    time: 00:13:10
+"""
+    )
+    first, second, third = cards_file.cards
+    assert (first.front, first.back, first.time) == ("yes", "no", 790.0)
+    assert (second.front, second.back, second.time) == ("1.5", "0x10", 3723.0)
+    assert (third.front, third.back, third.time_text) == ("~tilde inside", "null", "00:13:10")
+
+
+def test_minimal_own_card_needs_only_id_and_text():
+    cards_file = parse_cards(
+        "deck: {name: D, id: 7}\ncards:\n  - id: mine\n    front: f\n    back: b\n"
+    )
+    (card,) = cards_file.cards
+    assert (card.type, card.source, card.time, card.tags, card.skip) == (
+        "basic",
+        None,
+        None,
+        (),
+        False,
+    )
+
+
+def test_skip_and_tags():
+    cards_file = parse_cards(HEAD + "  - {id: a, front: f, back: b, skip: yes, tags: [x, y::z]}\n")
+    (card,) = cards_file.cards
+    assert card.skip and card.tags == ("x", "y::z")
+    assert cards_file.active_cards == ()
+
+
+def test_every_problem_is_reported_with_its_line():
+    found = problems(
+        HEAD
+        + """\
+  - id: Bad Id
+    front: f
+    back: b
+  - id: no-back
+    front: f
+  - id: clz
+    type: cloze
+    text: "{{c1::open"
+  - id: tagged
+    front: f
+    back: b
+    tags: [two words]
+  - id: timed
+    front: f
+    back: b
+    source: talk
+    time: 1:61:00
+  - id: empty
+    front: ""
+    back: b
+"""
+    )
+    assert found == [
+        "cards.yaml:5: card 'Bad Id': id may only hold a-z, 0-9 and single '-' (e.g. 'bad-id')",
+        "cards.yaml:8: card 'no-back': missing 'back' (write the answer under 'back:')",
+        "cards.yaml:12: card 'clz': cloze text has unbalanced braces (close every '{{c1::' with '}}')",
+        "cards.yaml:16: card 'tagged': tag 'two words' contains a space "
+        "(Anki tags cannot hold spaces: use 'two-words')",
+        "cards.yaml:21: card 'timed': bad time: '1:61:00' has 61 minutes; minutes go up to 59 "
+        "(write HH:MM:SS, H:MM:SS or MM:SS, e.g. time: 00:13:10)",
+        "cards.yaml:23: card 'empty': 'front' is empty (write the question under 'front:')",
+    ]
+
+
+def test_minutes_over_59_in_mm_ss_are_accepted_but_not_in_h_mm_ss():
+    # 61:00 as MM:SS is ambiguous; we read two-part times as minutes:seconds, and
+    # minutes then may exceed 59 (people write 75:30 for long talks).
+    cards_file = parse_cards(HEAD + "  - {id: a, front: f, back: b, source: talk, time: '75:30'}\n")
+    assert cards_file.cards[0].time == 75 * 60 + 30
+    assert (
+        "59"
+        in problems(HEAD + "  - {id: a, front: f, back: b, source: talk, time: '1:75:30'}\n")[0]
+    )
+
+
+def test_unknown_keys_suggest_the_closest():
+    assert problems(HEAD + "  - {id: a, front: f, back: b, qoute: q}\n") == [
+        "cards.yaml:5: card 'a': unknown key 'qoute' (did you mean 'quote'?)"
+    ]
+
+
+def test_top_level_problems():
+    assert problems("cards: []\n") == [
+        "cards.yaml:1: missing 'deck' (add e.g. deck: {name: My talks, id: 1712345678})"
+    ]
+    assert problems("deck: {name: D, id: seven}\ncards: []\n")[0].startswith(
+        "cards.yaml:1: deck id 'seven' is not a positive whole number"
+    )
+    assert problems("") == [
+        "cards.yaml:1: the file is empty (start it with deck:, sources: and cards: (see the README))"
+    ]
+
+
+def test_duplicate_ids_point_at_the_first_use():
+    assert problems(HEAD + "  - {id: a, front: f, back: b}\n  - {id: a, front: g, back: c}\n") == [
+        "cards.yaml:6: card 'a': duplicate id (the id is already used on line 5; ids must be unique)"
+    ]
+
+
+def test_basic_and_cloze_keys_do_not_mix():
+    assert problems(HEAD + "  - {id: a, front: f, back: b, text: t}\n") == [
+        "cards.yaml:5: card 'a': basic cards have front and back, not 'text' "
+        "(add 'type: cloze' or use front/back)"
+    ]
+
+
+def test_time_needs_a_source():
+    assert problems(HEAD + "  - {id: a, front: f, back: b, time: '00:01:00'}\n") == [
+        "cards.yaml:5: card 'a': a time needs a source (add 'source:' naming the talk the time is in)"
+    ]
+
+
+def test_several_sources_first_is_main():
+    text = HEAD.replace(
+        "  talk: {title: Talk, kind: transcript}\n",
+        "  talk: {title: Talk, kind: transcript}\n  notes: {title: N, kind: summary, summary_of: talk}\n",
+    )
+    cards_file = parse_cards(text + "  - {id: a, front: f, back: b, source: [talk, notes]}\n")
+    assert cards_file.cards[0].sources == ("talk", "notes")
+    assert cards_file.cards[0].source == "talk"
+    assert cards_file.source_by_id["notes"].summary_of == "talk"
+
+
+def test_load_reports_undecodable_file(tmp_path: Path):
+    path = tmp_path / "cards.yaml"
+    path.write_bytes(b"deck: {name: D, id: 7}\ncards:\n  - id: \xff\n")
+    with pytest.raises(CardsFileError) as info:
+        load_cards(path)
+    assert str(info.value) == f"{path}:3: not UTF-8 text (save the file as UTF-8)"
+
+
+def test_slugify():
+    assert slugify("Sequoia Transcript") == "sequoia-transcript"
+    assert slugify("  --Hello, World!-- ") == "hello-world"
