@@ -15,6 +15,7 @@ import click
 
 from deckgen import __version__
 from deckgen.errors import DeckgenError
+from deckgen.sources import FORMATS
 
 CARDS_OPTION = click.option(
     "--cards",
@@ -49,6 +50,7 @@ def cli() -> None:
 
     \b
     Typical use:
+      deckgen sources FILE...  check what deckgen reads in your transcripts
       deckgen build            build the deck from ./cards.yaml
     """
 
@@ -73,6 +75,65 @@ def build(cards_path: Path, output: Path | None) -> None:
     cards_file = load_cards(cards_path)
     report = build_deck(cards_file, output)
     click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(FORMATS),
+    help="Read every FILE as this format instead of detecting it.",
+)
+def sources(files: tuple[Path, ...], format_name: str | None) -> None:
+    """Show what deckgen reads in transcript and summary FILES.
+
+    One row per file: the detected format, transcript or summary, the duration, and
+    how many segments, words and chapters it holds. Use it to check your files
+    before extracting cards from them.
+    """
+    from deckgen.sources import load_document
+    from deckgen.timecode import format_clock
+
+    rows = [("file", "format", "kind", "duration", "segments", "words", "chapters")]
+    problems = []
+    for path in files:
+        try:
+            doc = load_document(path, format_name)
+        except DeckgenError as error:
+            problems.extend(error.problems)
+            continue
+        duration = format_clock(doc.duration) if doc.duration is not None else "-"
+        rows.append(
+            (
+                str(path),
+                doc.format,
+                doc.kind,
+                duration,
+                str(len(doc.segments)),
+                str(doc.word_count),
+                str(len(doc.chapters)),
+            )
+        )
+    if len(rows) > 1:
+        click.echo(_table(rows))
+    if problems:
+        raise DeckgenError(*problems)
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    """Rows as aligned columns; numbers right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(width)
+            if cell.replace(":", "").isdigit() or cell == "-"
+            else cell.ljust(width)
+            for cell, width in zip(row, widths, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
 
 
 def main() -> None:

@@ -140,3 +140,55 @@ def test_fast_commands_never_import_spacy(tmp_path: Path, args: list[str]):
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "genanki" in imported or args != ["build"]
     assert not {name for name in imported if name.split(".")[0] == "spacy"}
+
+
+SOURCES = Path(__file__).parent / "fixtures" / "sources"
+
+
+def test_sources_shows_what_deckgen_reads():
+    result = run("sources", str(SOURCES / "quirks.srt"), str(SOURCES / "summary.md"))
+    assert result.exit_code == 0, result.output
+    header, srt_row, summary_row = result.output.splitlines()
+    assert header.split() == ["file", "format", "kind", "duration", "segments", "words", "chapters"]
+    assert srt_row.split() == [
+        str(SOURCES / "quirks.srt"),
+        "srt",
+        "transcript",
+        "01:02:05",
+        "4",
+        "20",
+        "0",
+    ]
+    assert summary_row.split()[1:] == ["summary", "summary", "-", "0", "45", "6"]
+
+
+def test_sources_reports_each_bad_file_and_exits_1():
+    result = run(
+        "sources",
+        str(SOURCES / "quirks.srt"),
+        str(SOURCES / "empty.txt"),
+        str(SOURCES / "backwards.srt"),
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-2:] == [
+        f"{SOURCES / 'empty.txt'}: the file is empty",
+        f"{SOURCES / 'backwards.srt'}:6: time goes backwards (from 600.0s to 60.0s) "
+        "(segments must be in the order they are spoken)",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_sources_forced_format_that_does_not_fit():
+    result = run("sources", "--format", "vtt", str(SOURCES / "quirks.srt"))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{SOURCES / 'quirks.srt'}:1: a WebVTT file must start with 'WEBVTT' "
+        "(leave out --format to let deckgen detect the format)\n"
+    )
+
+
+def test_sources_missing_file():
+    result = run("sources", "nope.srt")
+    assert result.exit_code == 1
+    assert result.output == "nope.srt: file not found\n"

@@ -1,0 +1,188 @@
+"""What every parser shares: decoding, timestamps, speech cleanup, time checks."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.document import TRANSCRIPT, Document, Segment, Word
+from deckgen.errors import SourceError
+
+# A times going backwards by up to this many seconds is an overlap Whisper writes; more
+# than that means the file is out of order or broken.
+BACKWARDS_TOLERANCE = 5.0
+
+_TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A decoded source file: its path (for messages) and its lines."""
+
+    path: Path
+    content: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.content.split("\n")
+
+    def error(self, message: str, line: int | None = None, hint: str | None = None) -> SourceError:
+        return SourceError.at(message, self.path, line, hint=hint)
+
+
+def decode(path: Path, data: bytes) -> Text:
+    """Text of a source file: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Line endings are normalized to ``\\n``; spaces are kept (a WebVTT cue line of one
+    space is not a blank line).
+    """
+    if not data.strip():
+        raise SourceError.at("the file is empty", path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            content = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SourceError.at("not valid UTF-16 text", path) from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise SourceError.at(
+                "this is a binary file, not a transcript or summary",
+                path,
+                hint="give a text file: SRT, WebVTT, Whisper JSON/TSV/TXT, or a summary",
+            )
+        try:
+            content = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise SourceError.at(
+                "not UTF-8 text", path, line, hint="convert the file to UTF-8"
+            ) from None
+    content = content.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if not content.strip():
+        raise SourceError.at("the file is empty", path)
+    if sum(1 for ch in content if ch < " " and ch not in "\n\t") > max(8, len(content) // 100):
+        raise SourceError.at("this is a binary file, not a transcript or summary", path)
+    return Text(path, content)
+
+
+def parse_timestamp(text: str) -> float | None:
+    """Seconds in ``HH:MM:SS.mmm``, ``MM:SS.mmm`` or ``HH:MM:SS,mmm``; None if malformed."""
+    match = _TIMESTAMP.match(text.strip())
+    if not match:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    if int(seconds) > 59 or (hours is not None and int(minutes) > 59):
+        return None
+    total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    if fraction:
+        total += int(fraction) / 10 ** len(fraction)
+    return float(total)
+
+
+# Non-speech marks: [MUSIC PLAYING], [APPLAUSE], (laughter), (audience applauding), ♪ ... ♪.
+# Square brackets never hold speech in transcripts (they hold sounds or speaker names);
+# parentheses can, so only those naming a sound are dropped.
+_SOUND_WORDS = (
+    r"applau\w*|laugh\w*|chuckl\w*|music\w*|cheer\w*|inaudible|crosstalk|silence|noise|"
+    r"cough\w*|sigh\w*|clap\w*|sound\w*|beep\w*|upbeat|background|static|unintelligible|"
+    r"speaking in foreign language|foreign"
+)
+_BRACKETED = re.compile(r"\[[^\[\]\n]{0,60}\]")
+_SOUND_PARENS = re.compile(
+    r"\((?:[^()\n]{0,40}\b)?(?:" + _SOUND_WORDS + r")(?:\b[^()\n]{0,40})?\)", re.IGNORECASE
+)
+_MUSIC_NOTES = re.compile(r"[♪♫]+")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,!?;:])")
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def clean_speech(text: str) -> str:
+    """Spoken words only: entities decoded, non-speech marks dropped, spaces folded."""
+    text = original = html.unescape(text)
+    text = _BRACKETED.sub(" ", text)
+    text = _SOUND_PARENS.sub(" ", text)
+    text = _MUSIC_NOTES.sub(" ", text)
+    if text != original:
+        # "matters [MUSIC]." → "matters ." → "matters."
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class RawSegment:
+    """A segment as read, before cleanup; ``line`` is where it starts in the file."""
+
+    start: float
+    end: float
+    text: str
+    line: int
+    words: tuple[Word, ...] = ()
+
+
+def finish_segments(
+    source: Text, raw: Iterable[RawSegment], *, numbered_segments: bool = False
+) -> tuple[Segment, ...]:
+    """Check the times and clean the text of raw segments.
+
+    Drops segments that hold no speech and segments that exactly repeat the one
+    before them (a Whisper hallucination); keeps every remaining word's time.
+    Raises SourceError on negative times or times that go backwards. With
+    ``numbered_segments``, ``RawSegment.line`` is a segment number (JSON has no
+    useful lines) and errors name the segment instead.
+    """
+
+    def fail(item: RawSegment, message: str, hint: str) -> SourceError:
+        if numbered_segments:
+            return source.error(f"segment {item.line}: {message}", hint=hint)
+        return source.error(message, item.line, hint=hint)
+
+    segments: list[Segment] = []
+    latest_start = 0.0
+    previous_text = None
+    for item in raw:
+        if item.start < 0 or item.end < 0:
+            raise fail(item, "negative time", "times start at 00:00:00")
+        if item.start < latest_start - BACKWARDS_TOLERANCE:
+            raise fail(
+                item,
+                f"time goes backwards (from {latest_start:.1f}s to {item.start:.1f}s)",
+                "segments must be in the order they are spoken",
+            )
+        latest_start = max(latest_start, item.start)
+        end = max(item.end, item.start)
+        text = clean_speech(item.text)
+        if not text:
+            continue
+        key = text.casefold()
+        if key == previous_text:
+            # The repeat covers time the first copy was spoken in: keep that time.
+            last = segments[-1]
+            segments[-1] = Segment(last.start, max(last.end, end), last.text, last.words)
+            continue
+        previous_text = key
+        words = tuple(w for w in item.words if _HAS_WORD.search(clean_speech(w.text)))
+        segments.append(Segment(item.start, end, text, words))
+    return tuple(segments)
+
+
+def timed_document(
+    source: Text,
+    format_name: str,
+    title: str,
+    raw: list[RawSegment],
+    *,
+    numbered_segments: bool = False,
+) -> Document:
+    """The Document of a timed transcript, from its raw segments."""
+    segments = finish_segments(source, raw, numbered_segments=numbered_segments)
+    if not segments:
+        raise source.error(
+            f"no timed speech found for format {format_name}",
+            hint="check the file, or leave out --format to let deckgen detect it",
+        )
+    duration = max(max(item.end for item in raw), segments[-1].end)
+    return Document(source.path, format_name, TRANSCRIPT, title, segments, duration=duration)
