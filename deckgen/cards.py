@@ -644,3 +644,53 @@ def _node_kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "mapping"
     return "value"
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def check_cards(path: str | Path) -> CardsFile:
+    """Everything ``deckgen check`` checks: the file itself, then each card's time
+    against the length of its source, where the source file is at hand. Raises
+    CardsFileError listing every problem."""
+    cards_file = load_cards(path)
+    problems = check_times_against_sources(cards_file)
+    if problems:
+        raise CardsFileError(*problems)
+    return cards_file
+
+
+def check_times_against_sources(cards_file: CardsFile) -> list[Problem]:
+    from deckgen.errors import DeckgenError
+    from deckgen.sources import load_document
+    from deckgen.timecode import format_clock
+
+    # Lengths are read only for sources that timed cards point at.
+    lengths: dict[str, float | None] = {}
+    problems = []
+    for card in cards_file.cards:
+        if card.time is None or card.source is None:
+            continue
+        if card.source not in lengths:
+            source = cards_file.source_by_id[card.source]
+            source_path = cards_file.source_path(source)
+            length = None
+            if source_path is not None and source_path.is_file():
+                try:
+                    length = load_document(source_path).duration
+                except DeckgenError:
+                    length = None  # an unreadable source is reported by 'deckgen sources'
+            lengths[card.source] = length
+        length = lengths[card.source]
+        if length is not None and card.time > length + 1:
+            problems.append(
+                Problem(
+                    f"time {card.time_text} is after the end of '{card.source}' "
+                    f"({format_clock(length)})",
+                    str(cards_file.path),
+                    card.line,
+                    card.id,
+                    hint="check the time against the transcript",
+                )
+            )
+    return problems

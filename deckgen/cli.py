@@ -51,6 +51,8 @@ def cli() -> None:
     \b
     Typical use:
       deckgen sources FILE...  check what deckgen reads in your transcripts
+      deckgen check            check ./cards.yaml, every problem with its line
+      deckgen list             find a card
       deckgen build            build the deck from ./cards.yaml
     """
 
@@ -70,11 +72,67 @@ def build(cards_path: Path, output: Path | None) -> None:
     updates edited cards in place and keeps your review history.
     """
     from deckgen.build import build_deck
+    from deckgen.cards import check_cards
+
+    cards_file = check_cards(cards_path)
+    report = build_deck(cards_file, output)
+    click.echo(report.summary())
+
+
+@cli.command()
+@CARDS_OPTION
+def check(cards_path: Path) -> None:
+    """Check the cards file and list every problem in it.
+
+    Each problem is one line, 'cards.yaml:LINE: card 'ID': what is wrong (how to
+    fix it)'. Exits 0 when the file is clean and 1 when it is not. 'deckgen build'
+    runs the same checks first.
+    """
+    from deckgen.cards import check_cards
+
+    cards_file = check_cards(cards_path)
+    active = len(cards_file.active_cards)
+    skipped = len(cards_file.cards) - active
+    click.echo(
+        f"{cards_path}: {active} cards"
+        + (f" ({skipped} skipped)" if skipped else "")
+        + f", {len(cards_file.sources)} sources, no problems"
+    )
+
+
+@cli.command(name="list")
+@CARDS_OPTION
+@click.option("--source", "source_id", help="Only the cards of this source id.")
+@click.option("--skipped", is_flag=True, help="Only the cards marked 'skip: true'.")
+def list_cards(cards_path: Path, source_id: str | None, skipped: bool) -> None:
+    """List the cards, one per line: line, id, type, source, time, first words."""
     from deckgen.cards import load_cards
 
     cards_file = load_cards(cards_path)
-    report = build_deck(cards_file, output)
-    click.echo(report.summary())
+    if source_id is not None and source_id not in cards_file.source_by_id:
+        known = ", ".join(cards_file.source_by_id) or "none"
+        raise DeckgenError.at(
+            f"no source '{source_id}'", cards_path, hint=f"sources in this file: {known}"
+        )
+    rows = []
+    for card in cards_file.cards:
+        if source_id is not None and source_id not in card.sources:
+            continue
+        if card.skip != skipped:
+            continue
+        words = " ".join((card.text if card.type == "cloze" else card.front or "").split())
+        rows.append(
+            (
+                f"{cards_path}:{card.line}",
+                card.id,
+                card.type,
+                card.source or "-",
+                card.time_text or "-",
+                words if len(words) <= 60 else words[:59] + "…",
+            )
+        )
+    if rows:
+        click.echo(_table(rows, align_numbers=False))
 
 
 @cli.command()
@@ -121,14 +179,14 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
         raise DeckgenError(*problems)
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    """Rows as aligned columns; numbers right-aligned."""
+def _table(rows: list[tuple[str, ...]], *, align_numbers: bool = True) -> str:
+    """Rows as aligned columns; numbers right-aligned unless told otherwise."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
         cells = [
             cell.rjust(width)
-            if cell.replace(":", "").isdigit() or cell == "-"
+            if align_numbers and (cell.replace(":", "").isdigit() or cell == "-")
             else cell.ljust(width)
             for cell, width in zip(row, widths, strict=True)
         ]

@@ -1,7 +1,8 @@
 """deckgen's memory of a cards.yaml, kept next to it as ``<name>.state.json``.
 
 It records, per card id, a hash of the note deckgen last built for it and when that
-content last changed. Anki's importer updates an existing note only when the incoming
+content last changed; and every card id ``deckgen extract`` ever proposed or found in
+the file, so that a card the person deleted is never proposed again. Anki's importer updates an existing note only when the incoming
 note is *newer*, so a note's modification time must be the time its content last
 changed: an edited card moves forward, an untouched one keeps its time, and a rebuild
 of unchanged input is byte-identical. The same is kept for the note types, so a change
@@ -9,7 +10,8 @@ of CSS or template reaches Anki too.
 
 The file is meant to be committed next to cards.yaml. Deleting it is safe: the next
 build treats every card as changed now, so Anki rewrites each note with the same text
-(review history is kept either way).
+(review history is kept either way); but cards you deleted from cards.yaml may then be
+proposed again by the next extract.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +58,14 @@ class State:
 
     notes: dict[str, Stamp] = field(default_factory=dict)
     note_types: dict[str, Stamp] = field(default_factory=dict)
+    proposed: set[str] = field(default_factory=set)
     changed: bool = False
+
+    def remember_proposed(self, card_ids: Iterable[str]) -> None:
+        new = set(card_ids) - self.proposed
+        if new:
+            self.proposed |= new
+            self.changed = True
 
     def stamp(self, table: dict[str, Stamp], key: str, content_hash: str, now: int) -> int:
         """The modification time for ``key`` with this content, recording any change.
@@ -85,6 +95,7 @@ def load_state(path: Path) -> State:
             note_types={
                 k: Stamp(v["hash"], int(v["modified"])) for k, v in data["note_types"].items()
             },
+            proposed={str(x) for x in data.get("proposed", [])},
         )
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise DeckgenError.at(
@@ -100,7 +111,8 @@ def save_state(path: Path, state: State) -> None:
         return
     data = {
         "format": STATE_FORMAT,
-        "about": "deckgen's record of when each card last changed; commit it with cards.yaml",
+        "about": "deckgen's record of when each card last changed and which cards it "
+        "proposed; commit it with cards.yaml",
         "note_types": {
             k: {"hash": v.content_hash, "modified": v.modified}
             for k, v in sorted(state.note_types.items())
@@ -109,6 +121,7 @@ def save_state(path: Path, state: State) -> None:
             k: {"hash": v.content_hash, "modified": v.modified}
             for k, v in sorted(state.notes.items())
         },
+        "proposed": sorted(state.proposed),
     }
     write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     state.changed = False
