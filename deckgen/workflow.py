@@ -1,0 +1,244 @@
+"""``deckgen extract``: sources in, new cards appended to cards.yaml.
+
+The steps: read cards.yaml (refusing one that has problems), register each source,
+extract its claims, keep only claims that are new (not in the file, not proposed
+before, not a near-duplicate of a card already there), append them, remember what was
+proposed. cards.yaml is written once, atomically, after everything has succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from deckgen.cards import CardsFile, Source, parse_cards, slugify
+from deckgen.document import Document
+from deckgen.errors import CardsFileError, DeckgenError, Problem
+from deckgen.merge import (
+    Addition,
+    add_to_cards_text,
+    deck_id_for,
+    new_cards_file_text,
+    write_cards_text,
+)
+from deckgen.sources import load_document
+from deckgen.state import load_state, save_state, state_path_for
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    source_id: str
+    path: Path
+    new_source: bool
+    added: int
+    already_there: int
+    dismissed: int
+
+
+@dataclass(frozen=True)
+class ExtractReport:
+    cards_path: Path
+    created: bool
+    sources: tuple[SourceReport, ...]
+    model: str
+    warning: str | None
+
+    @property
+    def added(self) -> int:
+        return sum(s.added for s in self.sources)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def _register(
+    cards_file: CardsFile | None, path: Path, doc: Document, taken: set[str], summary_of: str | None
+) -> tuple[Source, bool]:
+    """The source entry for ``path``: the declared one if the file is already there,
+    else a new one whose id is the slug of the file name, made unique."""
+    if cards_file is not None:
+        for source in cards_file.sources:
+            declared = cards_file.source_path(source)
+            if declared is not None and declared == path.resolve():
+                return source, False
+    base = slugify(path.stem) or "source"
+    source_id, number = base, 2
+    while source_id in taken:
+        source_id = f"{base}-{number}"
+        number += 1
+    taken.add(source_id)
+    return (
+        Source(
+            id=source_id,
+            title=doc.title,
+            kind=doc.kind,
+            file=None,  # filled by the caller, relative to cards.yaml
+            summary_of=summary_of if doc.kind == "summary" else None,
+        ),
+        True,
+    )
+
+
+def _existing_terms(cards_file: CardsFile | None) -> list[frozenset[str]]:
+    from deckgen.extract import content_words
+
+    if cards_file is None:
+        return []
+    out = []
+    for card in cards_file.cards:
+        text = " ".join(x for x in (card.front, card.back, card.text, card.quote) if x)
+        out.append(frozenset(content_words(text)))
+    return out
+
+
+def extract_to_cards(
+    cards_path: Path,
+    source_paths: Sequence[Path],
+    *,
+    model: str | None = None,
+    max_per_hour: float | None = None,
+    min_score: float | None = None,
+    speaker: str | None = None,
+    summary_of: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> ExtractReport:
+    """Extract claims from ``source_paths`` and append the new ones to ``cards_path``."""
+    from deckgen import extract as ex
+
+    cards_path = Path(cards_path)
+    created = not cards_path.exists()
+    if created:
+        if not cards_path.parent.is_dir():
+            raise DeckgenError.at("the folder does not exist", cards_path.parent)
+        text = ""  # written once the first source's title is known
+        cards_file = None
+    else:
+        try:
+            text = cards_path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CardsFileError.at(
+                "not UTF-8 text; nothing was changed", cards_path, hint="save it as UTF-8"
+            ) from None
+        try:
+            cards_file = parse_cards(text, cards_path)
+        except CardsFileError as error:
+            raise CardsFileError(
+                *error.problems,
+                Problem(
+                    "cards.yaml has problems, so extract changed nothing",
+                    str(cards_path),
+                    hint="fix the lines above (deckgen check lists them), then run extract again",
+                ),
+            ) from None
+    if summary_of is not None and (cards_file is None or summary_of not in cards_file.source_by_id):
+        raise DeckgenError.at(
+            f"--summary-of names '{summary_of}', which is not a source in this file",
+            cards_path,
+            hint="extract the transcript first, or give the id of a declared transcript",
+        )
+
+    state_path = state_path_for(cards_path)
+    state = load_state(state_path)
+    existing_ids = {c.id for c in cards_file.cards} if cards_file else set()
+    source_ids = {s.id for s in cards_file.sources} if cards_file else set()
+    known_terms = _existing_terms(cards_file)
+
+    pipeline = ex.load_pipeline(model)
+    options = ex.ExtractOptions(
+        max_per_hour=max_per_hour if max_per_hour is not None else ex.DEFAULT_MAX_PER_HOUR,
+        min_score=min_score if min_score is not None else ex.DEFAULT_MIN_SCORE,
+        speaker=speaker or "the speaker",
+    )
+
+    new_sources: list[Source] = []
+    per_source: list[tuple[Source, Path, bool, list, list, int, int]] = []
+    all_claims: list[ex.Claim] = []
+    for raw_path in source_paths:
+        path = Path(raw_path)
+        if progress is not None:
+            progress(path)
+        doc = load_document(path)
+        source, is_new = _register(cards_file, path, doc, source_ids, summary_of)
+        if is_new:
+            source = replace(source, file=_relative(path, cards_path.parent))
+            new_sources.append(source)
+        claims = ex.extract_claims(doc, source.id, pipeline, options)
+        fresh, already, dismissed = [], 0, 0
+        for claim in claims:
+            if claim.card.id in existing_ids or any(
+                ex.is_near_duplicate(claim, _terms_claim(claim, terms)) for terms in known_terms
+            ):
+                already += 1
+            elif claim.card.id in state.proposed:
+                dismissed += 1  # proposed before, then deleted or renamed by the person
+            elif any(c.card.id == claim.card.id for c in all_claims):
+                already += 1
+            else:
+                fresh.append(claim)
+        kept = _merge_across_sources(fresh, all_claims)
+        all_claims.extend(kept)
+        per_source.append((source, path, is_new, fresh, kept, already, dismissed))
+
+    if created:
+        # A new deck is named after its first source; the person may rename it freely.
+        first = per_source[0][0] if per_source else None
+        name = first.title if first is not None else "deckgen deck"
+        name = name if len(name) <= 60 else name[:59].rstrip() + "…"
+        text = new_cards_file_text(cards_path, name, deck_id_for(first.id if first else "deck"))
+    # Group by the source each claim was first found in; merged twins carry both sources.
+    additions = [
+        Addition(source.id, tuple(c.card for c in all_claims if c.source_id == source.id))
+        for source, *_ in per_source
+    ]
+    new_text = add_to_cards_text(text, cards_path, new_sources, additions)
+    if new_text != text or created:
+        write_cards_text(cards_path, new_text)
+    state.remember_proposed(existing_ids | {c.card.id for c in all_claims})
+    save_state(state_path, state)
+    return ExtractReport(
+        cards_path=cards_path,
+        created=created,
+        sources=tuple(
+            SourceReport(
+                source.id,
+                path,
+                is_new,
+                sum(1 for c in all_claims if c.source_id == source.id),
+                already + (len(claims) - len(fresh)),
+                dismissed,
+            )
+            for source, path, is_new, claims, fresh, already, dismissed in per_source
+        ),
+        model=pipeline.name,
+        warning=pipeline.warning,
+    )
+
+
+def _terms_claim(claim, terms: frozenset[str]):
+    return replace(claim, key_terms=terms)
+
+
+def _merge_across_sources(fresh: list, earlier: list) -> list:
+    """A claim already extracted from another source this run is one card: the earlier
+    card keeps its text and gains this source too."""
+    from deckgen.extract import is_near_duplicate
+
+    kept = []
+    for claim in fresh:
+        twin = next((e for e in earlier if is_near_duplicate(claim, e)), None)
+        if twin is None:
+            kept.append(claim)
+            continue
+        index = earlier.index(twin)
+        sources = (
+            *twin.card.sources,
+            *[s for s in claim.card.sources if s not in twin.card.sources],
+        )
+        earlier[index] = replace(twin, card=replace(twin.card, sources=sources))
+    return kept
