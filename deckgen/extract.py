@@ -55,9 +55,11 @@ class Pipeline:
     warning: str | None = None
 
 
+@functools.cache
 def load_pipeline(model: str | None = None) -> Pipeline:
     """The English pipeline: ``model`` if given, else the first of MODEL_CANDIDATES
-    that is installed; rules only (with a warning) when none is."""
+    that is installed; rules only (with a warning) when none is. Loaded once per
+    process."""
     import spacy
 
     splitter = spacy.blank("en")
@@ -466,6 +468,7 @@ def clean_claim(text: str) -> str:
     out = _REPEATED_WORD.sub(r"\1", out)
     out = re.sub(r"\s+([,.;:!?])", r"\1", out)
     out = re.sub(r",\s*,", ",", out)
+    out = re.sub(r"\betc\.\.", "etc.", out)
     out = re.sub(r"\s{2,}", " ", out).strip(" ,;—-")
     if not out:
         return out

@@ -31,12 +31,8 @@ cards:
 """
 
 
-def run(*args: str, cwd: Path | None = None):
-    runner = CliRunner()
-    if cwd is None:
-        return runner.invoke(cli, list(args))
-    with runner.isolated_filesystem(temp_dir=cwd):
-        return runner.invoke(cli, list(args))
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
 
 
 def write_cards(tmp_path: Path, text: str) -> Path:
@@ -192,3 +188,179 @@ def test_sources_missing_file():
     result = run("sources", "nope.srt")
     assert result.exit_code == 1
     assert result.output == "nope.srt: file not found\n"
+
+
+# -- deckgen check: one test per check, each with its exact line
+
+
+CHECK_BASE = """\
+deck:
+  name: Checked
+  id: 99
+sources:
+  talk:
+    title: Talk
+    file: talk.srt
+    kind: transcript
+cards:
+  - id: ok-card
+    front: Fine?
+    back: Fine.
+    source: talk
+    time: 00:00:01
+"""
+
+TALK_SRT = "1\n00:00:00,000 --> 00:00:05,000\nHello there, this is a talk.\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "  - id: a\n    front: x: y\n    back: b\n",
+            "cards.yaml:16: YAML syntax error: mapping values are not allowed here",
+        ),
+        (
+            "  - id: a\n    front: f\n    bakc: b\n",
+            "cards.yaml:17: card 'a': unknown key 'bakc' (did you mean 'back'?)",
+        ),
+        (
+            "  - id: a\n    front: f\n",
+            "cards.yaml:15: card 'a': missing 'back' (write the answer under 'back:')",
+        ),
+        (
+            "  - id: ok-card\n    front: f\n    back: b\n",
+            "cards.yaml:15: card 'ok-card': duplicate id (the id is already used on line 10; ids must be unique)",
+        ),
+        (
+            "  - id: Bad_Id\n    front: f\n    back: b\n",
+            "cards.yaml:15: card 'Bad_Id': id may only hold a-z, 0-9 and single '-' (e.g. 'bad-id')",
+        ),
+        (
+            "  - id: a\n    front: f\n    back: b\n    source: talk\n    time: 1:2:3\n",
+            "cards.yaml:19: card 'a': bad time: '1:2:3' is not a time like 00:13:10, 0:13:10 or 13:10",
+        ),
+        (
+            "  - id: a\n    front: f\n    back: b\n    source: talk\n    time: 00:10:00\n",
+            "cards.yaml:15: card 'a': time 00:10:00 is after the end of 'talk' (00:00:05) "
+            "(check the time against the transcript)",
+        ),
+        (
+            "  - id: a\n    type: cloze\n    text: no deletion here\n",
+            "cards.yaml:17: card 'a': cloze text has no {{c1::...}} deletion",
+        ),
+        (
+            "  - id: a\n    type: cloze\n    text: '{{c1::open'\n",
+            "cards.yaml:17: card 'a': cloze text has unbalanced braces (close every '{{c1::' with '}}')",
+        ),
+        (
+            "  - id: a\n    front: f\n    back: b\n    source: tlak\n",
+            "cards.yaml:18: card 'a': unknown source 'tlak' (did you mean 'talk'?)",
+        ),
+        (
+            "  - id: a\n    front: ''\n    back: b\n",
+            "cards.yaml:16: card 'a': 'front' is empty (write the question under 'front:')",
+        ),
+        (
+            "  - id: a\n    front: f\n    back:\n",
+            "cards.yaml:17: card 'a': 'back' is empty (write the answer under 'back:')",
+        ),
+        (
+            "  - id: a\n    front: f\n    back: b\n    tags: [ok, not ok]\n",
+            "cards.yaml:18: card 'a': tag 'not ok' contains a space (Anki tags cannot hold spaces: use 'not-ok')",
+        ),
+    ],
+    ids=[
+        "yaml-syntax",
+        "unknown-key",
+        "missing-field",
+        "duplicate-id",
+        "bad-id",
+        "malformed-time",
+        "time-after-source-end",
+        "cloze-without-deletion",
+        "cloze-unbalanced",
+        "undeclared-source",
+        "empty-front",
+        "empty-back",
+        "tag-with-space",
+    ],
+)
+def test_check_reports_each_problem_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str, expected: str
+):
+    (tmp_path / "talk.srt").write_text(TALK_SRT)
+    write_cards(tmp_path, CHECK_BASE + extra)
+    monkeypatch.chdir(tmp_path)  # the default --cards is ./cards.yaml
+    result = run("check")
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(expected), result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_lists_every_problem_at_once(tmp_path: Path):
+    cards = write_cards(
+        tmp_path,
+        CHECK_BASE
+        + "  - id: a\n    front: f\n  - id: b\n    front: f\n    back: b\n    tags: [x y]\n",
+    )
+    result = run("check", "--cards", str(cards))
+    assert result.exit_code == 1
+    assert [line.split(": ", 2)[0].rsplit(":", 1)[1] for line in result.output.splitlines()] == [
+        "15",
+        "20",
+    ]
+
+
+def test_check_clean_file(tmp_path: Path):
+    (tmp_path / "talk.srt").write_text(TALK_SRT)
+    cards = write_cards(tmp_path, CHECK_BASE)
+    result = run("check", "--cards", str(cards))
+    assert result.exit_code == 0
+    assert result.output == f"{cards}: 1 cards, 1 sources, no problems\n"
+
+
+def test_check_the_project_cards_file():
+    result = run("check", "--cards", str(Path(__file__).parent.parent / "cards.yaml"))
+    assert result.exit_code == 0, result.output
+
+
+def test_build_runs_the_same_checks(tmp_path: Path):
+    (tmp_path / "talk.srt").write_text(TALK_SRT)
+    cards = write_cards(
+        tmp_path,
+        CHECK_BASE + "  - id: a\n    front: f\n    back: b\n    source: talk\n    time: 00:10:00\n",
+    )
+    result = run("build", "--cards", str(cards))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"{cards}:15: card 'a': time 00:10:00 is after the end of 'talk'"
+    )
+
+
+# -- deckgen list
+
+
+def test_list_shows_one_line_per_card(tmp_path: Path):
+    cards = write_cards(
+        tmp_path,
+        GOOD + "  - id: third\n    front: Skipped question\n    back: b\n    skip: true\n",
+    )
+    result = run("list", "--cards", str(cards))
+    assert result.exit_code == 0
+    rows = [line.split() for line in result.output.splitlines()]
+    assert rows == [
+        [f"{cards}:9", "first", "basic", "talk", "00:01:00", "Question?"],
+        [f"{cards}:14", "second", "cloze", "-", "-", "The", "brain", "is", "{{c1::20", "watts}}."],
+    ]
+    skipped = run("list", "--cards", str(cards), "--skipped")
+    assert [line.split()[1] for line in skipped.output.splitlines()] == ["third"]
+    by_source = run("list", "--cards", str(cards), "--source", "talk")
+    assert [line.split()[1] for line in by_source.output.splitlines()] == ["first"]
+
+
+def test_list_unknown_source(tmp_path: Path):
+    cards = write_cards(tmp_path, GOOD)
+    result = run("list", "--cards", str(cards), "--source", "nope")
+    assert result.exit_code == 1
+    assert result.output == f"{cards}: no source 'nope' (sources in this file: talk)\n"

@@ -1,0 +1,193 @@
+"""deckgen.workflow: extract into a cards.yaml that a person edits by hand."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen import fsutil
+from deckgen.cards import load_cards
+from deckgen.cli import cli
+from deckgen.errors import DeckgenError
+from deckgen.state import load_state, state_path_for
+from deckgen.workflow import extract_to_cards
+from tests.conftest import ROOT
+
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEEDS / "sequoia-transcript.txt", tmp_path / "seeds" / "Sequoia Transcript.txt")
+    shutil.copy(SEEDS / "no-priors-summary.txt", tmp_path / "seeds" / "no-priors-summary.txt")
+    return tmp_path
+
+
+def extract(workdir: Path, *names: str):
+    return extract_to_cards(
+        workdir / "cards.yaml", [workdir / "seeds" / n for n in names], speaker="Karpathy"
+    )
+
+
+def card_blocks(text: str) -> tuple[str, list[str]]:
+    """The text before the first card, and each card's block of lines."""
+    head, _, rest = text.partition("\n  - id: ")
+    blocks = ("  - id: " + rest).split("\n  - id: ")
+    blocks = [blocks[0]] + ["  - id: " + b for b in blocks[1:]]
+    return head + "\n", [b if b.endswith("\n") else b + "\n" for b in blocks]
+
+
+def ids_in(text: str) -> list[str]:
+    return re.findall(r"^\s*- id: (\S+)", text, flags=re.MULTILINE)
+
+
+def test_new_file_registers_sources_by_file_name(workdir: Path):
+    report = extract(workdir, "Sequoia Transcript.txt", "no-priors-summary.txt")
+    cards_file = load_cards(workdir / "cards.yaml")
+    assert [s.id for s in cards_file.sources] == ["sequoia-transcript", "no-priors-summary"]
+    assert cards_file.source_by_id["sequoia-transcript"].file == "seeds/Sequoia Transcript.txt"
+    assert cards_file.source_by_id["no-priors-summary"].kind == "summary"
+    assert report.created and report.added == len(cards_file.cards) > 20
+    text = (workdir / "cards.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=")
+    schema = (workdir / text.splitlines()[0].split("$schema=")[1]).resolve()
+    assert schema.name == "cards.schema.json" and schema.is_file()
+    assert "# --- added by deckgen extract from sequoia-transcript, " in text
+
+
+def test_rerun_on_unchanged_sources_changes_nothing(workdir: Path):
+    extract(workdir, "Sequoia Transcript.txt")
+    before = (workdir / "cards.yaml").read_bytes()
+    report = extract(workdir, "Sequoia Transcript.txt")
+    assert report.added == 0
+    assert (workdir / "cards.yaml").read_bytes() == before
+
+
+def test_hand_edits_survive_and_deleted_or_skipped_cards_stay_gone(workdir: Path):
+    extract(workdir, "Sequoia Transcript.txt")
+    path = workdir / "cards.yaml"
+    head, blocks = card_blocks(path.read_text())
+    assert len(blocks) >= 10
+    deleted_id = ids_in(blocks[3])[0]
+    skipped_id = ids_in(blocks[4])[0]
+    reworded_id = ids_in(blocks[1])[0]
+    # A person edits the file by hand.
+    head = head.replace("cards:\n", "# my own notes on this deck\ncards:\n")
+    blocks[1] = re.sub(
+        r"(front|text): .*", r"\1: My own wording of this {{c1::card}}", blocks[1], count=1
+    )
+    blocks[1] = blocks[1].replace("type: basic\n", "")
+    if "front: My own" in blocks[1]:
+        blocks[1] = blocks[1].replace(
+            "front: My own wording of this {{c1::card}}", "front: My own wording?"
+        )
+    blocks[4] = blocks[4].rstrip("\n") + "\n    skip: true   # not for me\n"
+    del blocks[3]
+    blocks[5], blocks[6] = blocks[6], blocks[5]
+    blocks.append(
+        "  - id: my-own-card\n    front: What did I add myself?\n    back: This card.\n\n"
+    )
+    edited = head + "".join(blocks)
+    path.write_text(edited)
+    assert load_cards(path)  # still valid
+
+    report = extract(workdir, "Sequoia Transcript.txt")
+
+    result = path.read_text()
+    assert result.startswith(edited)  # every byte the person wrote is still there
+    assert result == edited  # and nothing new came back
+    assert report.added == 0
+    assert report.sources[0].dismissed >= 1
+    ids = ids_in(result)
+    assert deleted_id not in ids
+    assert ids.count(skipped_id) == 1 and ids.count(reworded_id) == 1
+    assert len(ids) == len(set(ids))
+    assert deleted_id in load_state(state_path_for(path)).proposed
+
+
+def test_a_new_source_is_added_after_hand_edits(workdir: Path):
+    extract(workdir, "Sequoia Transcript.txt")
+    path = workdir / "cards.yaml"
+    path.write_text(path.read_text().replace("cards:\n", "cards:  # my comment\n", 1))
+    edited = path.read_text()
+    report = extract(workdir, "no-priors-summary.txt")
+    result = path.read_text()
+    assert report.added > 0
+    assert "cards:  # my comment\n" in result
+    # The source entry is inserted in the sources block; everything else is appended.
+    source_entry = result[result.index("  no-priors-summary:\n") :].split("\n\n")[0] + "\n"
+    assert result.replace(source_entry, "", 1).startswith(edited)
+
+
+def test_extract_refuses_a_broken_cards_file_and_leaves_it(workdir: Path):
+    path = workdir / "cards.yaml"
+    path.write_text("deck: {name: D, id: 1}\ncards:\n  - id: a\n    front: [unclosed\n")
+    before = path.read_bytes()
+    result = CliRunner().invoke(
+        cli, ["extract", "--cards", str(path), str(workdir / "seeds" / "no-priors-summary.txt")]
+    )
+    assert result.exit_code == 1
+    assert f"{path}:5: YAML syntax error" in result.output
+    assert path.read_bytes() == before
+
+
+def test_extract_refuses_a_cards_file_with_problems(workdir: Path):
+    path = workdir / "cards.yaml"
+    path.write_text("deck: {name: D, id: 1}\ncards:\n  - id: a\n    frnt: f\n    back: b\n")
+    before = path.read_bytes()
+    with pytest.raises(DeckgenError) as info:
+        extract(workdir, "no-priors-summary.txt")
+    assert str(info.value.problems[0]) == (
+        f"{path}:4: card 'a': unknown key 'frnt' (did you mean 'front'?)"
+    )
+    assert "extract changed nothing" in str(info.value.problems[-1])
+    assert path.read_bytes() == before
+
+
+def test_a_write_that_fails_half_way_leaves_the_file_as_it_was(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    extract(workdir, "Sequoia Transcript.txt")
+    path = workdir / "cards.yaml"
+    path.write_text(path.read_text() + "  # a comment of mine\n")
+    before = path.read_bytes()
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, handle) -> None:
+            self.handle = handle
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name: str):
+            return getattr(self.handle, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+    monkeypatch.setattr(fsutil.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(OSError):
+        extract(workdir, "no-priors-summary.txt")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in workdir.iterdir()) == ["cards.state.json", "cards.yaml", "seeds"]
+
+
+def test_summary_of_must_name_a_declared_source(workdir: Path):
+    with pytest.raises(DeckgenError) as info:
+        extract_to_cards(
+            workdir / "cards.yaml", [workdir / "seeds" / "no-priors-summary.txt"], summary_of="nope"
+        )
+    assert "--summary-of names 'nope'" in str(info.value)
+    assert not (workdir / "cards.yaml").exists()
