@@ -119,6 +119,8 @@ def _note_spec(cards_file: CardsFile, card: Card, due: int) -> NoteSpec:
     if main is not None and main.url and card.time is not None:
         link = html.escape(video_link(main.url, card.time))
     source_text = "; ".join(html.escape(s.title, quote=False) for s in sources)
+    if card.paragraph is not None and card.time is None and source_text:
+        source_text += f" · ¶{card.paragraph}"
     common = (field_html(card.quote), source_text, card.time_text, link, card.id)
     if card.type == "cloze":
         note_type = CLOZE

@@ -36,6 +36,7 @@ CARD_KEYS = (
     "quote",
     "tags",
     "skip",
+    "paragraph",
 )
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -77,6 +78,7 @@ class Card:
     quote: str | None = None
     tags: tuple[str, ...] = ()
     skip: bool = False
+    paragraph: int | None = None  # where in an untimed summary the claim comes from
 
     @property
     def source(self) -> str | None:
@@ -584,6 +586,26 @@ class _Reader:
                     hint="write skip: true",
                 )
 
+        paragraph = None
+        raw_paragraph = self.optional_text(fields, "paragraph", card=label)
+        if raw_paragraph is not None:
+            if raw_paragraph.strip().isdigit() and int(raw_paragraph) >= 1:
+                paragraph = int(raw_paragraph)
+            else:
+                self.problem(
+                    fields["paragraph"][1],
+                    f"paragraph must be a whole number from 1, not '{raw_paragraph}'",
+                    card=label,
+                    hint="it counts the summary's paragraphs, e.g. paragraph: 3",
+                )
+            if "source" not in fields:
+                self.problem(
+                    fields["paragraph"][0],
+                    "a paragraph needs a source",
+                    card=label,
+                    hint="add 'source:' naming the summary the paragraph is in",
+                )
+
         if len(self.problems) > before or card_id is None:
             return None
         return Card(
@@ -599,6 +621,7 @@ class _Reader:
             quote=_clean(self.optional_text(fields, "quote", card=label)),
             tags=tuple(tags),
             skip=skip,
+            paragraph=paragraph,
         )
 
 

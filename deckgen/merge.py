@@ -121,6 +121,8 @@ def render_card(card: Card, dash_indent: int, key_indent: int) -> str:
         fields.append(("source", card.sources[0] if len(card.sources) == 1 else list(card.sources)))
     if card.time is not None:
         fields.append(("time", card.time_text))
+    if card.paragraph is not None:
+        fields.append(("paragraph", str(card.paragraph)))
     if card.quote:
         fields.append(("quote", card.quote))
     if card.tags:

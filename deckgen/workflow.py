@@ -8,12 +8,13 @@ proposed. cards.yaml is written once, atomically, after everything has succeeded
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from deckgen.cards import CardsFile, Source, parse_cards, slugify
+from deckgen.cards import Card, CardsFile, Source, parse_cards, slugify
 from deckgen.document import Document
 from deckgen.errors import CardsFileError, DeckgenError, Problem
 from deckgen.merge import (
@@ -136,7 +137,12 @@ def extract_to_cards(
                     hint="fix the lines above (deckgen check lists them), then run extract again",
                 ),
             ) from None
-    if summary_of is not None and (cards_file is None or summary_of not in cards_file.source_by_id):
+    planned = {slugify(Path(p).stem) for p in source_paths}
+    if (
+        summary_of is not None
+        and summary_of not in planned
+        and (cards_file is None or summary_of not in cards_file.source_by_id)
+    ):
         raise DeckgenError.at(
             f"--summary-of names '{summary_of}', which is not a source in this file",
             cards_path,
@@ -159,16 +165,26 @@ def extract_to_cards(
     new_sources: list[Source] = []
     per_source: list[tuple[Source, Path, bool, list, list, int, int]] = []
     all_claims: list[ex.Claim] = []
+    loaded = []
     for raw_path in source_paths:
         path = Path(raw_path)
         if progress is not None:
             progress(path)
-        doc = load_document(path)
+        loaded.append((path, load_document(path)))
+    # Transcripts first, so that a summary's claims can find their moment in them.
+    loaded.sort(key=lambda item: item[1].kind != "transcript")
+    docs_by_source: dict[str, Document] = {}
+    for path, doc in loaded:
         source, is_new = _register(cards_file, path, doc, source_ids, summary_of)
         if is_new:
             source = replace(source, file=_relative(path, cards_path.parent))
             new_sources.append(source)
+        docs_by_source[source.id] = doc
         claims = ex.extract_claims(doc, source.id, pipeline, options)
+        if doc.kind == "summary":
+            transcript = _transcript_of(source, cards_file, docs_by_source)
+            in_file = list(cards_file.cards) if cards_file else []
+            claims = _align_summary(claims, doc, transcript, all_claims, in_file, pipeline)
         fresh, already, dismissed = [], 0, 0
         for claim in claims:
             if claim.card.id in existing_ids or any(
@@ -218,6 +234,119 @@ def extract_to_cards(
         model=pipeline.name,
         warning=pipeline.warning,
     )
+
+
+def _transcript_of(
+    source: Source, cards_file: CardsFile | None, docs_by_source: dict[str, Document]
+) -> tuple[str, Document] | None:
+    """The transcript a summary source summarises, loaded, if it declares one."""
+    if not source.summary_of:
+        return None
+    if source.summary_of in docs_by_source:
+        return source.summary_of, docs_by_source[source.summary_of]
+    if cards_file is None or source.summary_of not in cards_file.source_by_id:
+        return None
+    path = cards_file.source_path(cards_file.source_by_id[source.summary_of])
+    if path is None or not path.is_file():
+        raise DeckgenError.at(
+            f"'{source.id}' is a summary of '{source.summary_of}', whose file is not at hand",
+            cards_file.path,
+            source.line,
+            hint="restore the transcript's file, or remove summary_of",
+        )
+    return source.summary_of, load_document(path)
+
+
+def _align_summary(
+    claims: list,
+    summary: Document,
+    transcript: tuple[str, Document] | None,
+    earlier: list,
+    in_file: list[Card],
+    pipeline,
+) -> list:
+    """Give each summary claim the moment the talk says it.
+
+    In order of preference: the transcript passage that says the same thing (its
+    time and verbatim quote, and the card names both sources); or, when a transcript
+    card of this run already holds that passage, that card gains this source instead;
+    the start of the summary's chapter the claim belongs to; else no time, and the
+    card keeps the paragraph it comes from. A claim whose passage is already a card in
+    cards.yaml is left out: that card is the person's, and stays as they wrote it.
+    """
+    from deckgen.align import TimedSentence, TranscriptIndex, align_to_chapter
+    from deckgen.extract import split_sentences
+
+    index = transcript_id = None
+    if transcript is not None and transcript[1].segments:
+        transcript_id, transcript_doc = transcript
+        sentences = split_sentences(transcript_doc, pipeline.splitter)
+        index = TranscriptIndex([TimedSentence(s.start, s.text) for s in sentences])
+    summary_sentences = split_sentences(summary, pipeline.splitter)
+    kept = []
+    for claim in claims:
+        number = claim.sentence.index
+        previous = summary_sentences[number - 1] if number > 0 else None
+        context = ""
+        if previous is not None and previous.paragraph == claim.sentence.paragraph:
+            context = previous.text
+        card = claim.card
+        found = index.align(claim.sentence.text, context) if index is not None else None
+        if found is not None and found.time is not None:
+            when = float(math.floor(found.time))
+            twin = next(
+                (
+                    e
+                    for e in earlier
+                    if e.source_id == transcript_id
+                    and e.card.time is not None
+                    and -20 <= e.card.time - when <= 40
+                    and _shares_rare_words(e.card, claim.card)
+                ),
+                None,
+            )
+            if any(
+                c.source == transcript_id
+                and c.time is not None
+                and -20 <= c.time - when <= 40
+                and _shares_rare_words(c, card)
+                for c in in_file
+            ):
+                continue
+            if twin is not None:
+                position = earlier.index(twin)
+                extra = [s for s in card.sources if s not in twin.card.sources]
+                earlier[position] = replace(
+                    twin, card=replace(twin.card, sources=(*twin.card.sources, *extra))
+                )
+                continue
+            card = replace(
+                card,
+                sources=(transcript_id, *card.sources),
+                time=when,
+                quote=found.quote,
+                paragraph=None,
+            )
+        elif summary.chapters:
+            chapter = align_to_chapter(claim.sentence.text, summary.chapters, summary.text)
+            if chapter.time is not None:
+                card = replace(card, time=float(chapter.time), paragraph=None)
+        kept.append(replace(claim, card=card))
+    return kept
+
+
+def _shares_rare_words(a: Card, b: Card) -> bool:
+    """Do two cards share a word that is not everyday speech ("vibe" in "vibe-check")?"""
+    from deckgen.align import stem, tokens
+    from deckgen.words import common_words
+
+    everyday = {stem(w) for w in common_words()}
+
+    def words(card: Card) -> set[str]:
+        text = " ".join(x for x in (card.quote, card.text, card.front, card.back) if x)
+        return {t for t in tokens(text) if t not in everyday}
+
+    return bool(words(a) & words(b))
 
 
 def _terms_claim(claim, terms: frozenset[str]):
