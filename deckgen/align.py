@@ -216,7 +216,7 @@ def stem(word: str) -> str:
         "ly",
         "e",
     ):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
             word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             break
     return word

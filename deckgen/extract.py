@@ -693,8 +693,8 @@ class SpacyDrafter:
         reasons = score_sentence(claim_text).reasons
         reporting = self._reporting_verb(doc)
         if reporting is not None:
-            verb, about_what = reporting
-            front = f"What does {self.speaker} {verb}"
+            who, verb, about_what = reporting
+            front = f"What does {who} {verb}"
             front += f" about {about_what}?" if about_what else "?"
         elif "recommendation" in reasons:
             front = f"What does {self.speaker} recommend{about}?"
@@ -815,14 +815,17 @@ class SpacyDrafter:
                 return names[-1]
         return None
 
-    def _reporting_verb(self, doc) -> tuple[str, str | None] | None:
-        """'Karpathy suggests that X': the verb (as 'suggest') and what X is about."""
+    def _reporting_verb(self, doc) -> tuple[str, str, str | None] | None:
+        """'Karpathy suggests that X': who, the verb (as 'suggest'), and what X is about."""
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         if root is None or not _REPORTING.fullmatch(root.text):
             return None
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.text.lower() not in (self.speaker.lower(), "he", "she"):
+        if subject is None or not (
+            subject.text.lower() in (self.speaker.lower(), "he", "she") or subject.pos_ == "PROPN"
+        ):
             return None
+        who = self.speaker if subject.pos_ != "PROPN" else subject.text
         after = [
             c
             for c in doc.noun_chunks
@@ -830,7 +833,7 @@ class SpacyDrafter:
             and c.root.pos_ in ("NOUN", "PROPN")
             and c.root.lower_ not in _WEAK_HEADS
         ]
-        return root.lemma_.lower(), (after[0].text if after else None)
+        return who, root.lemma_.lower(), (after[0].text if after else None)
 
     @staticmethod
     def _subject(doc, exclude: str = "") -> str | None:
@@ -930,7 +933,7 @@ def card_budget(doc: Document, sentences: list[Sentence], options: ExtractOption
         return max(1, math.ceil(options.max_per_hour * doc.duration / 3600))
     if doc.kind == "transcript":  # untimed speech: about 150 words a minute
         return max(1, math.ceil(options.max_per_hour * doc.word_count / 9000))
-    return max(1, math.ceil(doc.word_count / 100 * SUMMARY_CARDS_PER_100_WORDS))
+    return max(3, math.ceil(doc.word_count / 100 * SUMMARY_CARDS_PER_100_WORDS))
 
 
 def extract_claims(

@@ -110,7 +110,7 @@ def _reads_back(text: str, value: str, indent: int) -> bool:
 
 def render_card(card: Card, dash_indent: int, key_indent: int) -> str:
     """A card as a block-sequence item, keys in the order people read them."""
-    fields: list[tuple[str, str | list[str]]] = [("id", card.id)]
+    fields: list[tuple[str, str | int | list[str]]] = [("id", card.id)]
     if card.type == "cloze":
         fields += [("type", "cloze"), ("text", card.text or "")]
         if card.extra:
@@ -122,7 +122,7 @@ def render_card(card: Card, dash_indent: int, key_indent: int) -> str:
     if card.time is not None:
         fields.append(("time", card.time_text))
     if card.paragraph is not None:
-        fields.append(("paragraph", str(card.paragraph)))
+        fields.append(("paragraph", card.paragraph))
     if card.quote:
         fields.append(("quote", card.quote))
     if card.tags:
@@ -130,7 +130,9 @@ def render_card(card: Card, dash_indent: int, key_indent: int) -> str:
     lines = []
     for number, (key, value) in enumerate(fields):
         prefix = " " * dash_indent + "- " if number == 0 else " " * key_indent
-        if isinstance(value, list):
+        if isinstance(value, int):
+            rendered = str(value)
+        elif isinstance(value, list):
             rendered = "[" + ", ".join(scalar(v, key_indent) for v in value) + "]"
         else:
             rendered = scalar(value, key_indent)
