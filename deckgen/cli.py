@@ -54,6 +54,7 @@ def cli() -> None:
       deckgen extract FILE...  add the claims worth a card to ./cards.yaml
       deckgen check            check ./cards.yaml, every problem with its line
       deckgen list             find a card
+      deckgen preview          see every card before importing
       deckgen build            build the deck from ./cards.yaml
     """
 
@@ -172,6 +173,40 @@ def extract(
         click.echo(f"{verb} {report.cards_path}: {report.added} cards added")
     else:
         click.echo(f"{report.cards_path} unchanged: no new cards")
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the page  [default: <deck name>-preview.html next to the cards file]",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in your browser.")
+def preview(cards_path: Path, output: Path | None, open_page: bool) -> None:
+    """Write one HTML page showing every card as Anki will show it.
+
+    Cards are grouped by source and ordered by time, with a timeline of each talk
+    (click a mark to jump to its card), a filter box, and skipped cards on request.
+    The page is self-contained: it works offline and can be shared as one file.
+    """
+    from deckgen.build import default_output
+    from deckgen.cards import check_cards
+    from deckgen.preview import write_preview
+
+    cards_file = check_cards(cards_path)
+    if output is None:
+        output = default_output(cards_file).with_suffix("")
+        output = output.with_name(output.name + "-preview.html")
+    counts = write_preview(cards_file, output)
+    skipped = f" and {counts['skipped']} skipped" if counts["skipped"] else ""
+    click.echo(
+        f"Wrote a preview of {counts['cards']} cards{skipped} from {counts['sources']} sources "
+        f"to {output}"
+    )
+    if open_page:
+        click.launch(str(output))
 
 
 @cli.command()
