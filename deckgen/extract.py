@@ -41,6 +41,10 @@ DEFAULT_MIN_SCORE = 3.0
 SUMMARY_CARDS_PER_100_WORDS = 2.0
 
 _CONTEXT_SENTENCES = 2
+_PARSE_BATCH = 48
+_OPENS_WITH_PRONOUN = re.compile(
+    r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
+)
 _LONG_SENTENCE_WORDS = 50
 
 
@@ -572,9 +576,11 @@ def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft
     return Draft("basic", front=front, back=cleaned, id_words=tuple(words))
 
 
-def _rules_topic(texts: list[str]) -> str | None:
+def _rules_topic(texts: list[str], exclude: str = "") -> str | None:
+    """The latest acronym or name in ``texts`` that ``exclude`` does not already name."""
+    named = exclude.lower()
     for text in reversed(texts):
-        names = [m.group(0) for m in _ACRONYM.finditer(text)]
+        names = [m.group(0) for m in _ACRONYM.finditer(text) if m.group(0).lower() not in named]
         if names:
             return names[-1]
     return None
@@ -653,11 +659,19 @@ class SpacyDrafter:
         unique = list(dict.fromkeys(texts))
         return dict(zip(unique, self.nlp.pipe(unique, batch_size=batch_size), strict=True))
 
-    def draft(self, claim_text: str, context_docs: list, parsed: dict) -> Draft | None:
+    def draft(
+        self, claim_text: str, context_docs: list, parsed: dict, context_texts: list[str] = ()
+    ) -> Draft | None:
+        """A card for one claim. ``context_docs`` are the parsed sentences before it
+        (parsed only when the claim needs them, for a pronoun); ``context_texts`` the
+        same sentences as text, for a cheap topic when they were not parsed."""
         doc = parsed[clean_claim(claim_text)]
         if len(doc) < 5:
             return None
-        topic = self._topic(context_docs, doc)
+        if context_docs:
+            topic = self._topic(context_docs, doc)
+        else:
+            topic = _rules_topic(context_texts, exclude=doc.text)
         rewritten, resolved = self._rewrite(doc, context_docs, topic)
         framing = re.match(
             r"^what (?P<who>\S+(?: \S+)?) (?:calls?|refers? to) (?P<x>.+?) (?:is|as) (?P<y>.+?)[.!]?$",
@@ -951,15 +965,16 @@ def extract_claims(
         scored = score_in_context(sentences, doc.title)
     candidates = [(sc, s) for sc, s in scored if sc.value >= options.min_score]
     budget = card_budget(doc, sentences, options)
-    # Draft more than the budget: drafting and de-duplication drop some.
     # Best first; ties go to the earlier sentence, so the result is deterministic.
     candidates.sort(key=lambda pair: (-pair[0].value, pair[1].index))
+    # More than the budget: drafting and de-duplication drop some. Batches are parsed
+    # only until the deck is full, so spares cost nothing unless they are needed.
     shortlist = candidates[: budget * 2 + 5]
 
-    context_of: dict[int, list[str]] = {
-        s.index: [sentences[j].text for j in range(max(0, s.index - _CONTEXT_SENTENCES), s.index)]
-        for _, s in shortlist
-    }
+    def context(sentence: Sentence) -> list[str]:
+        first = max(0, sentence.index - _CONTEXT_SENTENCES)
+        return [sentences[j].text for j in range(first, sentence.index)]
+
     speaker = options.speaker
     if doc.kind == "summary" and speaker == ExtractOptions.speaker:
         # A summary names the person it is about; questions should too.
@@ -967,24 +982,44 @@ def extract_claims(
     drafter: Callable[[Sentence], Draft | None]
     if pipeline.nlp is not None:
         spacy_drafter = SpacyDrafter(pipeline.nlp, speaker)
-        parsed = spacy_drafter.parse_many(
-            [clean_claim(s.text) for _, s in shortlist]
-            + [t for ctx in context_of.values() for t in ctx]
-        )
+        parsed: dict[str, object] = {}
+        # Only a claim that opens with a pronoun needs the sentences before it parsed.
+        context_of = {
+            s.index: context(s) if _OPENS_WITH_PRONOUN.search(clean_claim(s.text)) else []
+            for _, s in shortlist
+        }
+
+        def parse_batch(batch: list[tuple[Score, Sentence]]) -> None:
+            texts = [clean_claim(s.text) for _, s in batch]
+            texts += [t for _, s in batch for t in context_of[s.index]]
+            parsed.update(spacy_drafter.parse_many([t for t in texts if t not in parsed]))
 
         def drafter(sentence: Sentence) -> Draft | None:
             return spacy_drafter.draft(
-                sentence.text, [parsed[t] for t in context_of[sentence.index]], parsed
+                sentence.text,
+                [parsed[t] for t in context_of[sentence.index]],
+                parsed,
+                context(sentence),
             )
     else:
 
+        def parse_batch(batch: list[tuple[Score, Sentence]]) -> None:
+            return None
+
         def drafter(sentence: Sentence) -> Draft | None:
-            return draft_with_rules(sentence.text, context_of[sentence.index], speaker)
+            return draft_with_rules(sentence.text, context(sentence), speaker)
+
+    def in_batches():
+        # The model runs batch by batch, and stops when the deck is full.
+        for start in range(0, len(shortlist), _PARSE_BATCH):
+            batch = shortlist[start : start + _PARSE_BATCH]
+            parse_batch(batch)
+            yield from batch
 
     person = main_person(doc) if doc.kind == "summary" else None
     taken = set(taken_ids or ())
     claims: list[Claim] = []
-    for score, sentence in shortlist:
+    for score, sentence in in_batches():
         draft = drafter(sentence)
         if draft is None:
             continue
