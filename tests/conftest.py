@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never touch the user's ~/.cache/deckgen (results are deterministic, so
+    sharing one cache across the session is safe, and faster)."""
+    previous = os.environ.get("DECKGEN_CACHE_DIR")
+    os.environ["DECKGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("deckgen-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("DECKGEN_CACHE_DIR", None)
+    else:
+        os.environ["DECKGEN_CACHE_DIR"] = previous
 
 
 @pytest.fixture

