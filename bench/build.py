@@ -37,8 +37,10 @@ def generate(path: Path, count: int) -> None:
         time_text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
         lines.append(f"  - id: card-{n}")
         if n % 2:
-            lines.append(f"    type: cloze")
-            lines.append(f"    text: Claim number {n} says that {{{{c1::{n * 3} watts}}}} is a lot.")
+            lines.append("    type: cloze")
+            lines.append(
+                f"    text: Claim number {n} says that {{{{c1::{n * 3} watts}}}} is a lot."
+            )
         else:
             lines.append(f"    front: What does claim {n} say about <b>scale</b> & efficiency?")
             lines.append(f"    back: That it matters, by a factor of {n}.")
@@ -57,9 +59,19 @@ def run(count: int, folder: Path) -> dict:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "deckgen", "build", "--cards", str(cards), "--output",
-         str(folder / f"deck-{count}.apkg")],
-        check=True, capture_output=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "deckgen",
+            "build",
+            "--cards",
+            str(cards),
+            "--output",
+            str(folder / f"deck-{count}.apkg"),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
     seconds = time.perf_counter() - started
     return {
@@ -71,17 +83,23 @@ def run(count: int, folder: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
         rows = [run(size, Path(tmp)) for size in sizes]
-    print(f"deckgen build on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"deckgen build on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"{'cards':>8}  {'seconds':>8}  {'cards/s':>8}  {'apkg':>10}")
     for row in rows:
-        print(f"{row['cards']:>8}  {row['seconds']:>8.2f}  {row['cards_per_second']:>8}  {row['apkg_bytes']:>10}")
+        print(
+            f"{row['cards']:>8}  {row['seconds']:>8.2f}  {row['cards_per_second']:>8}  {row['apkg_bytes']:>10}"
+        )
     if args.json:
         args.json.write_text(json.dumps({"machine": platform.platform(), "rows": rows}, indent=1))
 
