@@ -1076,11 +1076,15 @@ def _name_the_person(draft: Draft, person: str) -> Draft:
 
 def is_near_duplicate(a: Claim, b: Claim) -> bool:
     """The same claim said twice: most of the content words of one are in the other."""
-    if not a.key_terms or not b.key_terms:
+    return near_duplicate_counts(len(a.key_terms & b.key_terms), len(a.key_terms), len(b.key_terms))
+
+
+def near_duplicate_counts(shared: int, size_a: int, size_b: int) -> bool:
+    """is_near_duplicate from counts alone: ``shared`` words of ``size_a`` and ``size_b``."""
+    if not size_a or not size_b:
         return False
-    shared = len(a.key_terms & b.key_terms)
-    smaller = min(len(a.key_terms), len(b.key_terms))
-    union = len(a.key_terms | b.key_terms)
+    smaller = min(size_a, size_b)
+    union = size_a + size_b - shared
     return shared / union >= 0.6 or (smaller >= 4 and shared / smaller >= 0.85)
 
 

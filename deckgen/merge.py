@@ -102,7 +102,7 @@ def _plain_ok(value: str) -> bool:
 
 def _reads_back(text: str, value: str, indent: int) -> bool:
     try:
-        node = yaml.compose("k: " + text.replace("\n" + " " * (indent + 2), "\n  "))
+        node = compose_yaml("k: " + text.replace("\n" + " " * (indent + 2), "\n  "))
     except yaml.YAMLError:
         return False
     return isinstance(node, yaml.MappingNode) and node.value[0][1].value == value

@@ -60,7 +60,12 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def _register(
-    cards_file: CardsFile | None, path: Path, doc: Document, taken: set[str], summary_of: str | None
+    cards_file: CardsFile | None,
+    path: Path,
+    title: str,
+    kind: str,
+    taken: set[str],
+    summary_of: str | None,
 ) -> tuple[Source, bool]:
     """The source entry for ``path``: the declared one if the file is already there,
     else a new one whose id is the slug of the file name, made unique."""
@@ -78,10 +83,10 @@ def _register(
     return (
         Source(
             id=source_id,
-            title=doc.title,
-            kind=doc.kind,
+            title=title,
+            kind=kind,
             file=None,  # filled by the caller, relative to cards.yaml
-            summary_of=summary_of if doc.kind == "summary" else None,
+            summary_of=summary_of if kind == "summary" else None,
         ),
         True,
     )
@@ -174,20 +179,22 @@ def extract_to_cards(
     new_sources: list[Source] = []
     per_source: list[tuple[Source, Path, bool, list, list, int, int]] = []
     all_claims: list[ex.Claim] = []
-    loaded = [(Path(p), load_document(Path(p))) for p in source_paths]
+    documents = _Documents(cache)
+    listed = [documents.describe(Path(p)) for p in source_paths]
     # Transcripts first, so that a summary's claims can find their moment in them.
-    loaded.sort(key=lambda item: item[1].kind != "transcript")
+    listed.sort(key=lambda item: item.kind != "transcript")
     registered = []
-    for path, doc in loaded:
-        source, is_new = _register(cards_file, path, doc, source_ids, summary_of)
+    for item in listed:
+        source, is_new = _register(
+            cards_file, item.path, item.title, item.kind, source_ids, summary_of
+        )
         if is_new:
-            source = replace(source, file=_relative(path, cards_path.parent))
+            source = replace(source, file=_relative(item.path, cards_path.parent))
             new_sources.append(source)
-        registered.append((source, path, doc, is_new))
+        registered.append((source, item, is_new))
 
-    digests = {path: file_digest(path) for _, path, _, _ in registered}
     claims_by_source = _extract_all(
-        [(source.id, path, digests[path]) for source, path, _, _ in registered],
+        [(source.id, item.path, item.digest) for source, item, _ in registered],
         model=model,
         model_id=model_id,
         options=options,
@@ -195,19 +202,18 @@ def extract_to_cards(
         jobs=jobs,
         progress=progress,
     )
-    docs_by_source: dict[str, Document] = {}
-    digests_by_source: dict[str, str] = {}
-    for source, path, doc, is_new in registered:
-        docs_by_source[source.id] = doc
-        digests_by_source[source.id] = digests[path]
+    files_by_source: dict[str, _SourceFile] = {}
+    ids_this_run: set[str] = set()
+    for source, item, is_new in registered:
+        path = item.path
+        files_by_source[source.id] = item
         claims = claims_by_source[source.id]
-        if doc.kind == "summary":
-            transcript = _transcript_of(source, cards_file, docs_by_source)
-            alignments = _alignments(
-                claims, doc, digests[path], transcript, digests_by_source, model, cache
-            )
+        if item.kind == "summary":
+            transcript = _transcript_of(source, cards_file, files_by_source, documents)
+            alignments = _alignments(claims, item, transcript, documents, cache)
             in_file = list(cards_file.cards) if cards_file else []
-            claims = _apply_alignments(claims, alignments, transcript, all_claims, in_file)
+            transcript_id = transcript.source_id if transcript is not None else None
+            claims = _apply_alignments(claims, alignments, transcript_id, all_claims, in_file)
         fresh, already, dismissed = [], 0, 0
         for claim in claims:
             if claim.card.id in existing_ids or any(
@@ -216,12 +222,13 @@ def extract_to_cards(
                 already += 1
             elif claim.card.id in state.proposed:
                 dismissed += 1  # proposed before, then deleted or renamed by the person
-            elif any(c.card.id == claim.card.id for c in all_claims):
+            elif claim.card.id in ids_this_run:
                 already += 1
             else:
                 fresh.append(claim)
         kept = _merge_across_sources(fresh, all_claims)
         all_claims.extend(kept)
+        ids_this_run.update(c.card.id for c in kept)
         per_source.append((source, path, is_new, fresh, kept, already, dismissed))
 
     if created:
@@ -259,14 +266,55 @@ def extract_to_cards(
     )
 
 
+@dataclass(frozen=True)
+class _SourceFile:
+    """A source file as far as registering it needs: no parsing when the cache knows it."""
+
+    path: Path
+    digest: str
+    title: str
+    kind: str
+    source_id: str = ""
+
+
+class _Documents:
+    """Reads source files at most once, and only when their Document is needed."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.loaded: dict[Path, Document] = {}
+
+    def describe(self, path: Path) -> _SourceFile:
+        try:
+            digest = file_digest(path)
+        except OSError:
+            load_document(path)  # raises the located SourceError
+            raise
+        key = key_for("document", {"file": digest, "name": path.name})
+        known = self.cache.get(key)
+        if known is None:
+            doc = self.load(path)
+            known = (doc.title, doc.kind)
+            self.cache.put(key, known)
+        return _SourceFile(path, digest, known[0], known[1])
+
+    def load(self, path: Path) -> Document:
+        if path not in self.loaded:
+            self.loaded[path] = load_document(path)
+        return self.loaded[path]
+
+
 def _transcript_of(
-    source: Source, cards_file: CardsFile | None, docs_by_source: dict[str, Document]
-) -> tuple[str, Document] | None:
-    """The transcript a summary source summarises, loaded, if it declares one."""
+    source: Source,
+    cards_file: CardsFile | None,
+    files_by_source: dict[str, _SourceFile],
+    documents: _Documents,
+) -> _SourceFile | None:
+    """The transcript a summary source summarises, if it declares one."""
     if not source.summary_of:
         return None
-    if source.summary_of in docs_by_source:
-        return source.summary_of, docs_by_source[source.summary_of]
+    if source.summary_of in files_by_source:
+        return replace(files_by_source[source.summary_of], source_id=source.summary_of)
     if cards_file is None or source.summary_of not in cards_file.source_by_id:
         return None
     path = cards_file.source_path(cards_file.source_by_id[source.summary_of])
@@ -277,7 +325,7 @@ def _transcript_of(
             source.line,
             hint="restore the transcript's file, or remove summary_of",
         )
-    return source.summary_of, load_document(path)
+    return replace(documents.describe(path), source_id=source.summary_of)
 
 
 def _extract_one(job: tuple[str, Path, str | None, object]) -> list:
@@ -338,25 +386,19 @@ def _extract_all(
 
 def _alignments(
     claims: list,
-    summary: Document,
-    summary_digest: str,
-    transcript: tuple[str, Document] | None,
-    digests_by_source: dict[str, str],
-    model: str | None,
+    summary: _SourceFile,
+    transcript: _SourceFile | None,
+    documents: _Documents,
     cache: Cache,
 ) -> list:
     """Where each summary claim is said: a transcript passage, a chapter, or nothing."""
     from deckgen.align import Alignment, TimedSentence, TranscriptIndex, align_to_chapter
 
-    transcript_key = None
-    if transcript is not None:
-        transcript_id, transcript_doc = transcript
-        transcript_key = digests_by_source.get(transcript_id) or str(transcript_doc.path)
     key = key_for(
         "alignments",
         {
-            "summary": summary_digest,
-            "transcript": transcript_key,
+            "summary": summary.digest,
+            "transcript": transcript.digest if transcript is not None else None,
             "claims": [c.sentence.index for c in claims],
         },
     )
@@ -366,11 +408,14 @@ def _alignments(
     from deckgen.extract import sentence_splitter, split_sentences
 
     splitter = sentence_splitter()
+    summary_doc = documents.load(summary.path)
     index = None
-    if transcript is not None and transcript[1].segments:
-        sentences = split_sentences(transcript[1], splitter)
-        index = TranscriptIndex([TimedSentence(s.start, s.text) for s in sentences])
-    summary_sentences = split_sentences(summary, splitter)
+    if transcript is not None:
+        transcript_doc = documents.load(transcript.path)
+        if transcript_doc.segments:
+            sentences = split_sentences(transcript_doc, splitter)
+            index = TranscriptIndex([TimedSentence(s.start, s.text) for s in sentences])
+    summary_sentences = split_sentences(summary_doc, splitter)
     found = []
     for claim in claims:
         number = claim.sentence.index
@@ -379,8 +424,8 @@ def _alignments(
         if previous is not None and previous.paragraph == claim.sentence.paragraph:
             context = previous.text
         aligned = index.align(claim.sentence.text, context) if index is not None else None
-        if (aligned is None or aligned.time is None) and summary.chapters:
-            aligned = align_to_chapter(claim.sentence.text, summary.chapters, summary.text)
+        if (aligned is None or aligned.time is None) and summary_doc.chapters:
+            aligned = align_to_chapter(claim.sentence.text, summary_doc.chapters, summary_doc.text)
         found.append(aligned or Alignment("none"))
     cache.put(key, found)
     return found
@@ -389,7 +434,7 @@ def _alignments(
 def _apply_alignments(
     claims: list,
     alignments: list,
-    transcript: tuple[str, Document] | None,
+    transcript_id: str | None,
     earlier: list,
     in_file: list[Card],
 ) -> list:
@@ -402,7 +447,6 @@ def _apply_alignments(
     card keeps the paragraph it comes from. A claim whose passage is already a card in
     cards.yaml is left out: that card is the person's, and stays as they wrote it.
     """
-    transcript_id = transcript[0] if transcript is not None else None
     kept = []
     for claim, found in zip(claims, alignments, strict=True):
         card = claim.card
@@ -460,19 +504,37 @@ def _terms_claim(claim, terms: frozenset[str]):
 
 def _merge_across_sources(fresh: list, earlier: list) -> list:
     """A claim already extracted from another source this run is one card: the earlier
-    card keeps its text and gains this source too."""
-    from deckgen.extract import is_near_duplicate
+    card keeps its text and gains this source too. Candidates are found through the
+    words they share (an index), not by comparing every pair."""
+    from deckgen.extract import near_duplicate_counts
 
+    postings: dict[str, list[int]] = {}
+    for position, claim in enumerate(earlier):
+        for term in claim.key_terms:
+            postings.setdefault(term, []).append(position)
     kept = []
     for claim in fresh:
-        twin = next((e for e in earlier if is_near_duplicate(claim, e)), None)
-        if twin is None:
+        shared: dict[int, int] = {}
+        for term in claim.key_terms:
+            for position in postings.get(term, ()):
+                shared[position] = shared.get(position, 0) + 1
+        twin_position = next(
+            (
+                position
+                for position, count in sorted(shared.items())
+                if near_duplicate_counts(
+                    count, len(claim.key_terms), len(earlier[position].key_terms)
+                )
+            ),
+            None,
+        )
+        if twin_position is None:
             kept.append(claim)
             continue
-        index = earlier.index(twin)
+        twin = earlier[twin_position]
         sources = (
             *twin.card.sources,
             *[s for s in claim.card.sources if s not in twin.card.sources],
         )
-        earlier[index] = replace(twin, card=replace(twin.card, sources=sources))
+        earlier[twin_position] = replace(twin, card=replace(twin.card, sources=sources))
     return kept

@@ -191,3 +191,22 @@ def test_summary_of_must_name_a_declared_source(workdir: Path):
         )
     assert "--summary-of names 'nope'" in str(info.value)
     assert not (workdir / "cards.yaml").exists()
+
+
+def test_jobs_give_the_same_cards_as_one_process(workdir: Path, tmp_path: Path):
+    shutil.copy(SEEDS / "sequoia-summary.txt", workdir / "seeds" / "sequoia-summary.txt")
+    names = ["Sequoia Transcript.txt", "no-priors-summary.txt", "sequoia-summary.txt"]
+    outputs = []
+    for jobs in (1, 2):
+        for leftover in ("cards.yaml", "cards.state.json"):
+            (workdir / leftover).unlink(missing_ok=True)
+        extract_to_cards(
+            workdir / "cards.yaml",
+            [workdir / "seeds" / n for n in names],
+            speaker="Karpathy",
+            jobs=jobs,
+            use_cache=False,
+        )
+        outputs.append((workdir / "cards.yaml").read_text())
+    assert outputs[0] == outputs[1]
+    assert len(ids_in(outputs[0])) > 30

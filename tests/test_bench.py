@@ -1,0 +1,61 @@
+"""The benchmark scripts run (on tiny inputs: targets are measured by running them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+
+
+def bench(script: str, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def test_quality(tmp_path: Path):
+    out = tmp_path / "quality.json"
+    result = bench("quality.py", "--json", str(out))
+    data = json.loads(out.read_text())
+    assert data["claims"] >= 25 and 0 <= data["recall"] <= 1
+    assert "recall" in result.stdout and "junk rate" in result.stdout
+
+
+def test_alignment(tmp_path: Path):
+    out = tmp_path / "alignment.json"
+    bench("alignment.py", "--json", str(out))
+    data = json.loads(out.read_text())
+    assert data["transcript"]["claims"] == 14 and data["chapters"]["claims"] == 14
+
+
+def test_build(tmp_path: Path):
+    out = tmp_path / "build.json"
+    result = bench("build.py", "--sizes", "20,40", "--json", str(out))
+    assert [row["cards"] for row in json.loads(out.read_text())["rows"]] == [20, 40]
+    assert "cards/s" in result.stdout
+
+
+def test_throughput_on_a_tiny_corpus(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("hours.vtt", "youtube.vtt"):
+        (corpus / name).write_bytes((FIXTURES / "sources" / name).read_bytes())
+    out = tmp_path / "throughput.json"
+    result = bench(
+        "throughput.py", "--corpus", str(corpus), "--sizes", "5,100000", "--json", str(out)
+    )
+    data = json.loads(out.read_text())
+    assert [row["files"] for row in data["rows"]] == [1, 2]
+    assert data["jobs_speedup"] > 0 and data["cache_rerun_seconds"] > 0
+    assert "nlp.pipe" in result.stdout
