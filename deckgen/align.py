@@ -39,6 +39,9 @@ RIVAL_DISTANCE = 90.0
 EVERYDAY_WEIGHT = 0.25
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+# Alignment's own stop words (not words.STOPWORDS): the thresholds above were chosen
+# with this list, and swapping it for the extraction list lowers precision on
+# bench/gold-alignment.yaml from 75% to 50%.
 _STOP = frozenset(
     [
         "a",

@@ -355,11 +355,7 @@ def score_summary_sentence(text: str) -> Score:
     if text.rstrip().endswith((":", "?")):
         value -= 3.0
         reasons.append("lead-in")
-    if len(words) < 8:
-        value -= 3.0
-        reasons.append("short")
-    elif len(words) > 45:
-        value -= 1.5
+    value -= _length_penalty(len(words), shortest=8, too_long=1.5, reasons=reasons)
     return Score(value, tuple(reasons))
 
 
@@ -409,12 +405,17 @@ def score_sentence(text: str) -> Score:
         reasons.append("junk")
     if _FIRST_PERSON_STORY.search(text):
         value -= 1.5
-    if len(words) < 7:
-        value -= 3.0
-        reasons.append("short")
-    elif len(words) > 45:
-        value -= 2.0
+    value -= _length_penalty(len(words), shortest=7, too_long=2.0, reasons=reasons)
     return Score(value, tuple(reasons))
+
+
+def _length_penalty(count: int, *, shortest: int, too_long: float, reasons: list[str]) -> float:
+    """Too short to stand alone, or too long to learn: 3 off below ``shortest`` words,
+    ``too_long`` off above 45."""
+    if count < shortest:
+        reasons.append("short")
+        return 3.0
+    return too_long if count > 45 else 0.0
 
 
 # ------------------------------------------------------------------------- cleanup
