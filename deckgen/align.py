@@ -305,7 +305,7 @@ class TranscriptIndex:
                     # Squared: one shared rare name outweighs several common words. An
                     # everyday word rare in this talk ("similar") is still an everyday word.
                     weight = self.idf[known] ** 2 * factor
-                    if known in _everyday_stems():
+                    if known in everyday_stems():
                         weight *= EVERYDAY_WEIGHT
                     weights[known] = max(weights.get(known, 0.0), weight)
         total = sum(weights.values())
@@ -357,7 +357,8 @@ class TranscriptIndex:
 
 
 @functools.cache
-def _everyday_stems() -> frozenset[str]:
+def everyday_stems() -> frozenset[str]:
+    """Stems of everyday words (words.common_words), computed once."""
     return frozenset(stem(w) for w in common_words(0.3))
 
 

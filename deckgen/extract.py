@@ -171,14 +171,10 @@ def _time_at(doc: Document, offsets: list[int], char: int) -> float:
     number = max(0, bisect.bisect_right(offsets, char) - 1)
     segment = doc.segments[number]
     if segment.words:
-        words_before = len(doc_text_slice(segment.text, char - offsets[number]).split())
+        words_before = len(segment.text[: max(0, char - offsets[number])].split())
         if 0 <= words_before < len(segment.words):
             return min(segment.words[words_before].start, max(segment.start, segment.end))
     return segment.start
-
-
-def doc_text_slice(text: str, upto: int) -> str:
-    return text[: max(0, upto)]
 
 
 # ------------------------------------------------------------------------- scoring
@@ -950,7 +946,7 @@ class ExtractOptions:
     speaker: str = "the speaker"
 
 
-def card_budget(doc: Document, sentences: list[Sentence], options: ExtractOptions) -> int:
+def card_budget(doc: Document, options: ExtractOptions) -> int:
     if doc.duration:
         return max(1, math.ceil(options.max_per_hour * doc.duration / 3600))
     if doc.kind == "transcript":  # untimed speech: about 150 words a minute
@@ -972,7 +968,7 @@ def extract_claims(
     else:
         scored = score_in_context(sentences, doc.title)
     candidates = [(sc, s) for sc, s in scored if sc.value >= options.min_score]
-    budget = card_budget(doc, sentences, options)
+    budget = card_budget(doc, options)
     # Best first; ties go to the earlier sentence, so the result is deterministic.
     candidates.sort(key=lambda pair: (-pair[0].value, pair[1].index))
     # More than the budget: drafting and de-duplication drop some. Batches are parsed

@@ -217,7 +217,10 @@ def extract_to_cards(
         fresh, already, dismissed = [], 0, 0
         for claim in claims:
             if claim.card.id in existing_ids or any(
-                ex.is_near_duplicate(claim, _terms_claim(claim, terms)) for terms in known_terms
+                ex.near_duplicate_counts(
+                    len(claim.key_terms & terms), len(claim.key_terms), len(terms)
+                )
+                for terms in known_terms
             ):
                 already += 1
             elif claim.card.id in state.proposed:
@@ -486,20 +489,13 @@ def _apply_alignments(
 
 def _shares_rare_words(a: Card, b: Card) -> bool:
     """Do two cards share a word that is not everyday speech ("vibe" in "vibe-check")?"""
-    from deckgen.align import stem, tokens
-    from deckgen.words import common_words
-
-    everyday = {stem(w) for w in common_words()}
+    from deckgen.align import everyday_stems, tokens
 
     def words(card: Card) -> set[str]:
         text = " ".join(x for x in (card.quote, card.text, card.front, card.back) if x)
-        return {t for t in tokens(text) if t not in everyday}
+        return {t for t in tokens(text) if t not in everyday_stems()}
 
     return bool(words(a) & words(b))
-
-
-def _terms_claim(claim, terms: frozenset[str]):
-    return replace(claim, key_terms=terms)
 
 
 def _merge_across_sources(fresh: list, earlier: list) -> list:
