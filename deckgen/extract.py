@@ -177,6 +177,72 @@ def _time_at(doc: Document, offsets: list[int], char: int) -> float:
     return segment.start
 
 
+# Speech states a point in a long sentence and lands it in a short one ("LLMs don't
+# want to succeed. They want to imitate."), or announces it first ("So number one is
+# precision."). A short sentence belongs with the sentence it completes.
+_SHORT_SENTENCE = 7
+_UNIT_MAX_WORDS = 45
+_ANNOUNCES = re.compile(
+    r"^\W*(?:(?:so|and|but|then|ok|okay)\W+)*(?:number (?:one|two|three|four|five)|"
+    r"step (?:one|two|three)|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|"
+    r"the (?:first|second|third|last|final|next|other) (?:one|thing|lever|step|part|point|"
+    r"piece|reason|stage|aspect))\b",
+    re.IGNORECASE,
+)
+
+
+def claim_units(sentences: list[Sentence]) -> list[Sentence]:
+    """Spoken sentences grouped into the units a claim is made of.
+
+    A sentence under seven words joins the sentence before it, unless it announces a
+    point ("So number one, maybe, is precision."): then it joins the one after. Units
+    keep the time of their first sentence and stay under 45 words; questions and
+    sentences with nothing to say (no word of content) stand alone.
+    """
+    units: list[Sentence] = []
+    lead: Sentence | None = None
+    for sentence in sentences:
+        words = len(sentence.text.split())
+        if lead is not None:
+            if len(lead.text.split()) + words <= _UNIT_MAX_WORDS and not _is_question(sentence):
+                sentence = _joined(lead, sentence)
+            else:
+                units.append(lead)
+            lead = None
+        elif words < _SHORT_SENTENCE and _completes(sentence):
+            if _ANNOUNCES.match(sentence.text):
+                lead = sentence
+                continue
+            if (
+                units
+                and not _is_question(units[-1])
+                and len(units[-1].text.split()) + words <= _UNIT_MAX_WORDS
+            ):
+                units[-1] = _joined(units[-1], sentence)
+                continue
+        units.append(sentence)
+    if lead is not None:
+        units.append(lead)
+    return [replace(unit, index=number) for number, unit in enumerate(units)]
+
+
+def _is_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip().endswith("?")
+
+
+def _completes(sentence: Sentence) -> bool:
+    return (
+        not _is_question(sentence)
+        and not _JUNK.search(sentence.text)
+        and len(clean_claim(sentence.text).split()) >= 2
+        and bool(content_words(clean_claim(sentence.text)))
+    )
+
+
+def _joined(first: Sentence, second: Sentence) -> Sentence:
+    return replace(first, text=f"{first.text} {second.text}")
+
+
 # ------------------------------------------------------------------------- scoring
 
 _NUMBER = re.compile(
@@ -203,7 +269,8 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
         re.compile(
             r"\bn[o']t\b.*\b(?:but|rather)\b|\brather than\b|\binstead of\b|\bvs\.?\b|"
             r"\bversus\b|\bas opposed to\b|\bthe opposite\b|\bwouldn't (?:actually )?say\b|"
-            r"\bnot (?:really |actually |truly )?(?:a|an|the|open|just)\b",
+            r"\bnot (?:really |actually |truly |strictly )?(?:a|an|the|open|just)\b|\bunlike\b|"
+            r"\bdon't want to\b.*\bwant to\b",
             re.IGNORECASE,
         ),
     ),
@@ -230,7 +297,8 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
         2.5,
         re.compile(
             r"\bwhat (?:i|we) call\b|\bi call it\b|\bthink of (?:it|this|that) as\b|"
-            r"\bi like to think\b|\banalogy\b|\b(?:it'?s|is|be) (?:kind of |almost )?like (?:a|an|the)\b|"
+            r"\bi like to think\b|\banalogy\b|\bquote,? unquote\b|\bi like to say\b|"
+            r"\bi would call\b|\bso-called\b|\b(?:it'?s|is|be) (?:kind of |almost )?like (?:a|an|the)\b|"
             r"[“\"][^”\"]{3,40}[”\"]",
             re.IGNORECASE,
         ),
@@ -249,6 +317,13 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
         ),
     ),
 }
+# Talk about the slide or a worked example, not a claim: "here I'm showing", "on the right".
+_DEIXIS = re.compile(
+    r"\b(?:here i'm showing|i'm showing|here's (?:an|one|another) example|here is an example|"
+    r"in this example|let me show|i have (?:an|one|another) example|on the (?:left|right|top|bottom)|"
+    r"this slide|this diagram|this picture|this plot)\b",
+    re.IGNORECASE,
+)
 _NAMED_LIST = re.compile(r"(?:\b[A-Z][\w.\-]*\d*\b(?: [A-Z][\w\-]*)?,\s+){2,}")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
 _JUNK = re.compile(
@@ -284,17 +359,16 @@ _ANECDOTE = re.compile(
     r"\b(?:was|were|had|did|went|brought|took|came|happened|remember|started|signed)\b",
     re.IGNORECASE,
 )
-_ASSERTION = re.compile(
-    r"^(?:\W*(?:so|and|but|yes|yeah|well|again)\b\W*)*(?:i think|i would say|i'd say|i feel)\b",
-    re.IGNORECASE,
-)
+# The speaker's own view, said as such: where a talk states its claims.
+_ASSERTION = re.compile(r"\b(?:i think|i would say|i'd say|i feel|i believe)\b", re.IGNORECASE)
 
 
 def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score, Sentence]]:
     """Sentence scores adjusted by where each sentence stands in the conversation.
 
-    The first sentences of an answer state its point; a sentence that names the
-    people of the title is an introduction, not a claim.
+    The first sentences of an answer state its point, and the ones just before a
+    question set it up (in an interview, the host speaking); a sentence that names
+    the people of the title is an introduction, not a claim.
     """
     title_names = {
         w.lower()
@@ -303,7 +377,7 @@ def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score,
     }
     out = []
     since_question = 99
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         base = score_sentence(sentence.text)
         value, reasons = base.value, list(base.reasons)
         if "question" not in reasons and since_question <= 2:
@@ -312,10 +386,16 @@ def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score,
         if title_names & {w.lower() for w in _WORD.findall(sentence.text)}:
             value -= 2.0
             reasons.append("introduction")
+        if "question" not in reasons and any(
+            _is_question(after) for after in sentences[number + 1 : number + 3]
+        ):
+            value -= 0.75
+            reasons.append("before-question")
         if _ANECDOTE.search(sentence.text):
-            value -= 1.0
+            value -= 1.5
         if _ASSERTION.search(sentence.text):
-            value += 0.75
+            value += 1.0
+            reasons.append("assertion")
         since_question = 1 if sentence.text.rstrip().endswith("?") else since_question + 1
         out.append((Score(value, tuple(reasons)), sentence))
     return out
@@ -401,6 +481,12 @@ def score_sentence(text: str) -> Score:
         reasons.append("junk")
     if _FIRST_PERSON_STORY.search(text):
         value -= 1.5
+    if _DEIXIS.search(text):
+        value -= 1.5
+        reasons.append("deixis")
+    if _ANNOUNCES.match(text):
+        value += 1.5
+        reasons.append("enumerated")
     value -= _length_penalty(len(words), shortest=7, too_long=2.0, reasons=reasons)
     return Score(value, tuple(reasons))
 
@@ -451,8 +537,17 @@ _INLINE_FILLERS = [
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def clean_claim(text: str) -> str:
-    """The sentence without fillers and stutters, capitalized and punctuated."""
+    """The claim without fillers and stutters, each sentence capitalized and punctuated."""
+    return " ".join(
+        cleaned for part in _SENTENCE_BREAK.split(text.strip()) if (cleaned := _clean_one(part))
+    )
+
+
+def _clean_one(text: str) -> str:
     out = re.sub(r",?\s*\b(?:right|you know|isn't it|no)\?\s*$", ".", text.strip())
     for _ in range(2):
         out = _LEADING_FILLERS.sub("", out)
@@ -963,6 +1058,8 @@ def extract_claims(
 ) -> list[Claim]:
     """The best claims of one document, drafted as cards, in the order they are said."""
     sentences = split_sentences(doc, pipeline.splitter)
+    if doc.kind != "summary":
+        sentences = claim_units(sentences)
     if doc.kind == "summary":
         scored = [(score_summary_sentence(s.text), s) for s in sentences]
     else:
@@ -1042,8 +1139,14 @@ def extract_claims(
             paragraph=sentence.paragraph if sentence.start is None else None,
         )
         claim = Claim(source_id, sentence, score, card, frozenset(content_words(sentence.text)))
-        if any(is_near_duplicate(claim, kept) for kept in claims):
-            taken.discard(card.id)
+        twin = next((n for n, kept in enumerate(claims) if is_near_duplicate(claim, kept)), None)
+        if twin is not None:
+            # The same claim said twice is one card, at the moment it was first said.
+            if sentence.index < claims[twin].sentence.index:
+                taken.discard(claims[twin].card.id)
+                claims[twin] = claim
+            else:
+                taken.discard(card.id)
             continue
         claims.append(claim)
         if len(claims) >= budget:
