@@ -4,11 +4,16 @@ A summary says things in its own words: "RLHF is essentially a 'vibe-check'" whe
 talk said "What I call it is a vibe check". Matching uses what the two texts share:
 content words (crudely stemmed), names and numbers, weighted by how rare each is in
 the talk, and tolerant of transcription spelling ("Lama" for "Llama", "Olmo" for
-"OLMo"). A wrong time is worse than none, so a time is given only when one passage
-clearly wins; otherwise the claim falls back to the chapter whose title it shares
-rare words with, and otherwise gets no time at all.
+"OLMo"). Each word's evidence fades with distance in seconds, so the moment that
+wins is where most of the claim's words are said close together.
 
-No spaCy here: an hour-long talk aligns in milliseconds.
+A wrong time is worse than none, so a time is given only when one moment clearly
+wins, on two words or more; a summary paragraph is read as an account of one part
+of the talk, so a sentence beside one that aligned is looked for near it. Otherwise
+the claim falls back to the chapter whose title it shares rare words with, and
+otherwise gets no time at all.
+
+No spaCy here: an hour-long talk aligns in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -24,17 +29,29 @@ from dataclasses import dataclass
 from deckgen.document import Chapter
 from deckgen.words import common_words
 
-# A passage is the speech of this many seconds: a summary's one sentence often gathers
-# what was said over a minute.
-PASSAGE_SECONDS = 60.0
-# A time is given only when the best passage shares at least MIN_SHARED rare words
-# with the claim, holds MIN_COVERAGE of its weighted words, and beats the best passage
-# elsewhere in the talk (RIVAL_DISTANCE seconds away or more) by MIN_MARGIN. Chosen on
-# bench/gold-alignment.yaml for precision: a wrong time is worse than none.
-MIN_SHARED = 2
-MIN_COVERAGE = 0.45
-MIN_MARGIN = 1.5
-RIVAL_DISTANCE = 90.0
+# How far a word's evidence reaches: a word said N seconds from a moment counts
+# exp(-N / REACH_SECONDS) of its weight there (and nothing past 4 x REACH_SECONDS).
+# A summary's one sentence often gathers what was said over a minute.
+REACH_SECONDS = 20.0
+# Talk time is cut into buckets this long to tell rare words from common ones.
+BUCKET_SECONDS = 60.0
+# A time is given only when the best moment holds MIN_COVERAGE of the claim's
+# weighted words, beats the best moment elsewhere in the talk (RIVAL_DISTANCE seconds
+# away or more) by MIN_MARGIN, and rests on two witnesses or more: words of the claim
+# said within WITNESS_SECONDS of the moment that each carry at least MIN_EVIDENCE of
+# the claim's weight. One shared rare word ("ultimate", "split") is a coincidence.
+MIN_COVERAGE = 0.4
+MIN_MARGIN = 1.3
+MIN_EVIDENCE = 0.02
+WITNESS_SECONDS = 30.0
+RIVAL_DISTANCE = 150.0
+# A summary sentence that does not align by itself, beside one that does in the same
+# paragraph, is looked for within NEIGHBOUR_SECONDS of its neighbour's moment, where
+# NEIGHBOUR_COVERAGE is enough: a paragraph of a summary tells of one part of the talk.
+NEIGHBOUR_SECONDS = 150.0
+NEIGHBOUR_COVERAGE = 0.3
+# Chosen on bench/gold-alignment.yaml and checked on the held-out
+# bench/gold-alignment-stateofGPT.yaml, for precision: a wrong time is worse than none.
 # An everyday word counts this much of its rarity in the talk.
 EVERYDAY_WEIGHT = 0.25
 
@@ -201,15 +218,25 @@ _STOP = frozenset(
 )
 
 
+_REFLEXIVE = frozenset(
+    ["itself", "themselves", "himself", "herself", "yourself", "yourselves", "ourselves", "myself"]
+)
+
+
 def stem(word: str) -> str:
-    """A crude stem: enough to meet 'merging' with 'merge' and 'GPUs' with 'GPU'."""
+    """A crude stem: enough to meet 'merging' with 'merge', 'GPUs' with 'GPU', 'unified'
+    with 'unify', 'openness' with 'open', and 'itself' with 'self-reinforcement'."""
     word = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
+    if word in _REFLEXIVE:
+        return "self"
     for suffix in (
+        "ness",
         "ities",
         "ity",
         "ings",
         "ing",
         "edly",
+        "ied",
         "ed",
         "ies",
         "ers",
@@ -220,7 +247,7 @@ def stem(word: str) -> str:
         "e",
     ):
         if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
             break
     return word
 
@@ -228,7 +255,9 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     out = []
     for raw in _TOKEN.findall(text):
-        for part in re.split(r"-", raw):
+        # A name with a version stays whole: "GPT-5" is not "GPT-4".
+        parts = [raw] if re.search(r"[A-Za-z]-\d", raw) else raw.split("-")
+        for part in parts:
             lower = part.lower()
             if part and lower not in _STOP and (len(lower) > 2 or lower.isdigit()):
                 out.append(stem(lower))
@@ -260,26 +289,22 @@ class Alignment:
 
 
 class TranscriptIndex:
-    """Passages of a transcript, indexed by their words."""
+    """Where each word of a transcript is said, and how rare it is in the talk."""
 
     def __init__(self, sentences: Sequence[TimedSentence]) -> None:
         self.sentences = list(sentences)
+        self.starts = [s.start for s in self.sentences]
         self.sentence_tokens = [set(tokens(s.text)) for s in self.sentences]
-        starts = [s.start for s in self.sentences]
-        self.windows: list[tuple[int, int]] = [
-            (i, max(i + 1, bisect.bisect_right(starts, s.start + PASSAGE_SECONDS)))
-            for i, s in enumerate(self.sentences)
-        ]
-        self.window_tokens = [
-            set().union(*self.sentence_tokens[a:b]) if b > a else set() for a, b in self.windows
-        ]
-        document_frequency = Counter(t for ws in self.window_tokens for t in ws)
-        count = max(1, len(self.windows))
-        self.idf = {t: math.log(count / df) for t, df in document_frequency.items()}
         self.postings: dict[str, list[int]] = defaultdict(list)
-        for number, window_tokens in enumerate(self.window_tokens):
-            for token in window_tokens:
+        buckets: dict[str, set[int]] = defaultdict(set)
+        for number, sentence_tokens in enumerate(self.sentence_tokens):
+            for token in sentence_tokens:
                 self.postings[token].append(number)
+                buckets[token].add(int(self.starts[number] // BUCKET_SECONDS))
+        count = max(1.0, (max(self.starts, default=0.0) + 1) / BUCKET_SECONDS)
+        self.idf = {
+            t: math.log(count / len(b)) if len(b) < count else 0.0 for t, b in buckets.items()
+        }
         self._by_key: dict[str, str] = {}
         for token in sorted(self.idf):
             self._by_key.setdefault(spelling_key(token), token)
@@ -293,10 +318,9 @@ class TranscriptIndex:
             return None
         return self._by_key.get(spelling_key(token))
 
-    def align(self, claim: str, context: str = "") -> Alignment:
-        """The passage that says ``claim``, when one clearly does. ``context`` (the
-        sentence before the claim in the summary) helps with words like "its", at half
-        weight."""
+    def weights(self, claim: str, context: str = "") -> dict[str, float]:
+        """The claim's words the talk uses, each weighted by its rarity in the talk;
+        words of ``context`` (the sentence before, for "its" and "he") at half weight."""
         weights: dict[str, float] = {}
         for text, factor in ((claim, 1.0), (context, 0.5)):
             for token in tokens(text):
@@ -308,52 +332,148 @@ class TranscriptIndex:
                     if known in everyday_stems():
                         weight *= EVERYDAY_WEIGHT
                     weights[known] = max(weights.get(known, 0.0), weight)
+        return weights
+
+    def _evidence(self, weights: dict[str, float]) -> dict[int, dict[str, float]]:
+        """For each sentence near a claim's words: how much of each word's weight
+        reaches it from the nearest place the word is said."""
+        reach = 4 * REACH_SECONDS
+        found: dict[int, dict[str, float]] = defaultdict(dict)
+        for token, weight in weights.items():
+            for said in self.postings[token]:
+                at = self.starts[said]
+                first = bisect.bisect_left(self.starts, at - reach)
+                last = bisect.bisect_right(self.starts, at + reach)
+                for number in range(first, last):
+                    share = weight * math.exp(-abs(self.starts[number] - at) / REACH_SECONDS)
+                    if share > found[number].get(token, 0.0):
+                        found[number][token] = share
+        return found
+
+    def align(self, claim: str, context: str = "") -> Alignment:
+        """The moment that says ``claim``, when one clearly does."""
+        weights = self.weights(claim, context)
         total = sum(weights.values())
         if total == 0:
             return Alignment("none")
-        scores: dict[int, float] = defaultdict(float)
-        for token, weight in weights.items():
-            for number in self.postings[token]:
-                scores[number] += weight
-        if not scores:
+        evidence = self._evidence(weights)
+        if not evidence:
             return Alignment("none")
+        scores = {n: sum(e.values()) for n, e in evidence.items()}
         best = max(scores, key=lambda n: (scores[n], -n))
-        first, last = self.windows[best]
-        # A rival is a passage from another part of the talk, not the next sentences.
-        here = self.sentences[first].start
-        elsewhere = [
-            s
-            for n, s in scores.items()
-            if abs(self.sentences[n].start - here) > RIVAL_DISTANCE + PASSAGE_SECONDS
-        ]
-        runner_up = max(elsewhere, default=0.0)
-        shared = [t for t in weights if t in self.window_tokens[best]]
+        here = self.starts[best]
+        # A rival is a moment from another part of the talk, not the next sentences.
+        runner_up = max(
+            (v for n, v in scores.items() if abs(self.starts[n] - here) > RIVAL_DISTANCE),
+            default=0.0,
+        )
         coverage = min(1.0, scores[best] / total)
         margin = scores[best] / max(runner_up, 1e-9)
-        confident = len(shared) >= MIN_SHARED and coverage >= MIN_COVERAGE and margin >= MIN_MARGIN
-        if not confident:
+        if (
+            _witnesses(evidence[best], weights) < 2
+            or coverage < MIN_COVERAGE
+            or margin < MIN_MARGIN
+        ):
             return Alignment("none", score=coverage, margin=margin)
+        return self._found(best, self.weights(claim), coverage, margin)
 
-        # The moment: the sentence carrying the most of the claim's weight; the quote: it
-        # and its neighbours that carry some too.
-        def carried(i: int) -> float:
-            return sum(weights[t] for t in self.sentence_tokens[i] & weights.keys())
+    def align_near(
+        self, claim: str, moment: float, seconds: float = NEIGHBOUR_SECONDS
+    ) -> Alignment:
+        """The moment within ``seconds`` of ``moment`` that says ``claim``, if it says
+        enough of it (NEIGHBOUR_COVERAGE, from two words or more)."""
+        weights = self.weights(claim)
+        total = sum(weights.values())
+        if total == 0:
+            return Alignment("none")
+        evidence = self._evidence(weights)
+        near = {
+            n: sum(e.values())
+            for n, e in evidence.items()
+            if abs(self.starts[n] - moment) <= seconds
+        }
+        if not near:
+            return Alignment("none")
+        best = max(near, key=lambda n: (near[n], -n))
+        coverage = min(1.0, near[best] / total)
+        if _witnesses(evidence[best], weights) < 2 or coverage < NEIGHBOUR_COVERAGE:
+            return Alignment("none", score=coverage)
+        return self._found(best, weights, coverage, 0.0)
 
-        peak = max(range(first, last), key=lambda i: (carried(i), -i))
-        low = peak
-        while low - 1 >= first and carried(low - 1) > 0 and peak - low < 2:
-            low -= 1
-        high = peak
-        while high + 1 < last and carried(high + 1) > 0 and high - peak < 2:
-            high += 1
-        quote = " ".join(self.sentences[i].text for i in range(low, high + 1))
+    def _found(self, best: int, own: dict[str, float], coverage: float, margin: float) -> Alignment:
+        """The alignment at the moment ``best``: its time is that of the sentence near it
+        that says most of the claim's ``own`` words (not its context's), and the quote
+        that sentence and up to two more said within WITNESS_SECONDS that say some too."""
+
+        def carried(number: int) -> float:
+            return sum(own[t] for t in self.sentence_tokens[number] & own.keys())
+
+        first = bisect.bisect_left(self.starts, self.starts[best] - REACH_SECONDS)
+        last = bisect.bisect_right(self.starts, self.starts[best] + REACH_SECONDS)
+        said = max(range(first, last), key=lambda n: (carried(n), -n))
+        if carried(said) == 0:
+            said = best
+        end = said
+        while (
+            end + 1 < len(self.sentences)
+            and end - said < 2
+            and self.starts[end + 1] - self.starts[said] <= WITNESS_SECONDS
+            and carried(end + 1) > 0
+        ):
+            end += 1
+        quote = " ".join(self.sentences[n].text for n in range(said, end + 1))
         return Alignment(
-            "transcript",
-            time=self.sentences[low].start,
-            quote=quote,
-            score=coverage,
-            margin=margin,
+            "transcript", time=self.starts[said], quote=quote, score=coverage, margin=margin
         )
+
+    def align_summary(self, sentences: Sequence[tuple[str, int | None]]) -> list[Alignment]:
+        """Every sentence of a summary (its text and paragraph number), aligned.
+
+        Each sentence is aligned on its own first (with the sentence before it in the
+        same paragraph as context). Then a paragraph is read as one account of one
+        part of the talk: a sentence that did not align, or aligned far from a
+        neighbour that aligned more clearly, is looked for near that neighbour; a far
+        alignment that is not found again there is dropped.
+        """
+        alone = []
+        for number, (text, paragraph) in enumerate(sentences):
+            before = sentences[number - 1] if number else None
+            context = before[0] if before is not None and before[1] == paragraph else ""
+            alone.append(self.align(text, context))
+        out = []
+        for number, (text, paragraph) in enumerate(sentences):
+            found = alone[number]
+            neighbours = [
+                alone[n]
+                for n in (number - 1, number + 1)
+                if 0 <= n < len(sentences)
+                and sentences[n][1] == paragraph
+                and paragraph is not None
+                and alone[n].time is not None
+            ]
+            if neighbours:
+                anchor = max(neighbours, key=lambda a: a.margin)
+                far = (
+                    found.time is not None
+                    and abs(found.time - anchor.time) > 2 * NEIGHBOUR_SECONDS
+                    and found.margin < anchor.margin
+                )
+                if found.time is None or far:
+                    near = self.align_near(text, anchor.time)
+                    found = near if near.time is not None else Alignment("none", score=found.score)
+            out.append(found)
+        return out
+
+
+def _witnesses(evidence: dict[str, float], weights: dict[str, float]) -> int:
+    """How many of the claim's weighty words are said close to the moment."""
+    floor = MIN_EVIDENCE * sum(weights.values())
+    near = math.exp(-WITNESS_SECONDS / REACH_SECONDS)
+    return sum(
+        1
+        for token, reached in evidence.items()
+        if weights[token] >= floor and reached >= weights[token] * near
+    )
 
 
 @functools.cache

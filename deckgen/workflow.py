@@ -419,17 +419,17 @@ def _alignments(
             sentences = split_sentences(transcript_doc, splitter)
             index = TranscriptIndex([TimedSentence(s.start, s.text) for s in sentences])
     summary_sentences = split_sentences(summary_doc, splitter)
+    in_talk = (
+        index.align_summary([(s.text, s.paragraph) for s in summary_sentences])
+        if index is not None
+        else [Alignment("none")] * len(summary_sentences)
+    )
     found = []
     for claim in claims:
-        number = claim.sentence.index
-        previous = summary_sentences[number - 1] if number > 0 else None
-        context = ""
-        if previous is not None and previous.paragraph == claim.sentence.paragraph:
-            context = previous.text
-        aligned = index.align(claim.sentence.text, context) if index is not None else None
-        if (aligned is None or aligned.time is None) and summary_doc.chapters:
+        aligned = in_talk[claim.sentence.index]
+        if aligned.time is None and summary_doc.chapters:
             aligned = align_to_chapter(claim.sentence.text, summary_doc.chapters, summary_doc.text)
-        found.append(aligned or Alignment("none"))
+        found.append(aligned)
     cache.put(key, found)
     return found
 

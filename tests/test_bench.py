@@ -39,7 +39,10 @@ def test_alignment(tmp_path: Path):
     out = tmp_path / "alignment.json"
     bench("alignment.py", "--json", str(out))
     data = json.loads(out.read_text())
-    assert data["transcript"]["claims"] == 14 and data["chapters"]["claims"] == 14
+    seeds = data["gold-alignment.yaml"]
+    assert seeds["transcript"]["claims"] == 14 and seeds["chapters"]["claims"] == 14
+    held_out = "gold-alignment-stateofGPT.yaml" in data
+    assert held_out == (ROOT.parent / "shared" / "corpus").is_dir()
 
 
 def test_build(tmp_path: Path):
