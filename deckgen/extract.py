@@ -230,12 +230,19 @@ def _is_question(sentence: Sentence) -> bool:
     return sentence.text.rstrip().endswith("?")
 
 
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|thanks|thank you|okay|ok|yeah|yes|right)\b", re.I)
+
+
 def _completes(sentence: Sentence) -> bool:
+    """Whether a short sentence says something that belongs to the claim beside it:
+    a word of content ("They want to imitate."), not a greeting or a hand-over."""
+    cleaned = clean_claim(sentence.text)
     return (
         not _is_question(sentence)
         and not _JUNK.search(sentence.text)
-        and len(clean_claim(sentence.text).split()) >= 2
-        and bool(content_words(clean_claim(sentence.text)))
+        and not _GREETING.match(sentence.text)
+        and len(cleaned.split()) >= 2
+        and (bool(rare_words(cleaned)) or bool(_ANNOUNCES.match(sentence.text)))
     )
 
 
@@ -269,7 +276,7 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
         re.compile(
             r"\bn[o']t\b.*\b(?:but|rather)\b|\brather than\b|\binstead of\b|\bvs\.?\b|"
             r"\bversus\b|\bas opposed to\b|\bthe opposite\b|\bwouldn't (?:actually )?say\b|"
-            r"\bnot (?:really |actually |truly |strictly )?(?:a|an|the|open|just)\b|\bunlike\b|"
+            r"\bnot (?:really |actually |truly |strictly )?(?:a|an|the|open|just)\b|"
             r"\bdon't want to\b.*\bwant to\b",
             re.IGNORECASE,
         ),
@@ -288,7 +295,7 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
         re.compile(
             r"\b(?:you|we|they|people|founders) (?:should|need to|have to|must)\b|"
             r"^(?:so |and )?(?:go|build|make|start|stop|try|focus|keep|use|avoid|don't)\b|"
-            r"\bi would (?:suggest|recommend|always)\b|\bmy advice\b|\brecommend\b|"
+            r"\bi would (?:suggest|recommend|always)\b|\bmy advice\b|\brecommend(?:s|ed|ation)?\b|"
             r"\bgo after\b|\bmake sure\b",
             re.IGNORECASE,
         ),
@@ -727,7 +734,8 @@ _WEAK_HEADS = frozenset(
 _PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
 # "It's safe to say", "it turns out": an "it" that stands for nothing.
 _EXPLETIVE = re.compile(
-    r"^it(?:'s| is| was)? (?:\w+ )?(?:to|that)\b|^it (?:seems|turns out|looks like|depends)\b",
+    r"^it(?:'s| is| was)? (?:\w+ )?(?:to|that)\b|"
+    r"^it (?:also )?(?:seems|turns out|looks like|depends|means|makes sense)\b",
     re.IGNORECASE,
 )
 _CONJUGATE = {"be": "is", "have": "has", "do": "does", "can": "can", "will": "will"}
@@ -837,10 +845,20 @@ class SpacyDrafter:
             antecedent = self._antecedent(
                 context_docs,
                 plural=subject.lower_ in ("they", "these", "those"),
-                prefer_object=subject.lower_ in ("this", "that"),
+                demonstrative=subject.lower_ in ("this", "that"),
             )
             if antecedent:
-                if topic and topic.lower() not in antecedent.lower() and subject.lower_ == "it":
+                asked = any(
+                    c.text.rstrip().endswith("?") and antecedent in c.text for c in context_docs
+                )
+                # "What is the reward model [of RLHF]? What I call it is a vibe check":
+                # what a question asked about is the topic's thing.
+                if (
+                    asked
+                    and topic
+                    and topic.lower() not in antecedent.lower()
+                    and subject.lower_ == "it"
+                ):
                     antecedent = f"{topic}'s {re.sub(r'^(?:the|a|an) ', '', antecedent)}"
                 pieces[subject.i] = antecedent + subject.whitespace_
                 following = doc[subject.i + 1] if subject.i + 1 < len(doc) else None
@@ -892,7 +910,14 @@ class SpacyDrafter:
                 end = tail[0].end
         return doc[chunk.start : end].text
 
-    def _antecedent(self, context_docs: list, *, plural: bool, prefer_object: bool) -> str | None:
+    def _antecedent(self, context_docs: list, *, plural: bool, demonstrative: bool) -> str | None:
+        """What a leading pronoun stands for, from the sentences just before.
+
+        "It"/"they": the subject of the sentence before (else its last object). "This"/
+        "that" point at what was just said, so only at a thing it has just named ("...
+        and that is tokenization. This is a translation of text into integers"). Never a
+        number, nor the speaker's own things ("my brain").
+        """
         for context in reversed(context_docs[-2:]):
             chunks = [
                 c
@@ -901,12 +926,21 @@ class SpacyDrafter:
                 and c.root.lower_ not in _WEAK_HEADS
                 and c.root.lower_ not in _PRONOUN_SUBJECTS
                 and (not plural or c.root.tag_ in ("NNS", "NNPS"))
+                and not any(t.like_num for t in c)
+                and c[0].lower_ not in ("my", "our", "your")
             ]
+            if demonstrative:
+                named = [self._chunk_phrase(c) for c in chunks if c.root.dep_ == "attr"]
+                # The small model tags a rare term as an adjective: "and that is tokenization".
+                named += [
+                    t.text
+                    for t in context
+                    if t.dep_ == "acomp" and t.head.lemma_ == "be" and rare_words(t.text)
+                ]
+                return named[-1] if named else None
             subjects = [c for c in chunks if c.root.dep_ in ("nsubj", "nsubjpass", "attr")]
             objects = [c for c in chunks if c.root.dep_ in ("dobj", "pobj", "attr")]
-            order = (
-                (objects[-1:] + subjects[:1]) if prefer_object else (subjects[:1] + objects[-1:])
-            )
+            order = subjects[:1] + objects[-1:]
             if order:
                 return self._chunk_phrase(order[0])
         return None
@@ -958,7 +992,13 @@ class SpacyDrafter:
                 and chunk.text.lower() != exclude.lower()
                 and not chunk.text.lower().startswith(("my ", f"{exclude.lower()}'s"))
             ):
-                return chunk.text
+                phrase = SpacyDrafter._chunk_phrase(chunk)
+                # Mid-question, "This asymmetry" reads "this asymmetry".
+                return re.sub(
+                    r"^(This|That|These|Those|The|A|An) ",
+                    lambda m: m.group(1).lower() + " ",
+                    phrase,
+                )
         names = [
             e.text
             for e in doc.ents

@@ -13,6 +13,8 @@ from deckgen.cli import cli
 from deckgen.document import Document, Segment, Word
 from deckgen.extract import (
     ExtractOptions,
+    Sentence,
+    claim_units,
     clean_claim,
     extract_claims,
     load_pipeline,
@@ -153,6 +155,67 @@ def test_it_is_resolved_to_the_subject_just_before(pipeline):
     )
     texts = [c.card.text or c.card.back for c in claims]
     assert "Scale is like {{c1::the first principal component}} of things." in texts
+
+
+def test_this_stands_for_the_thing_just_named(pipeline):
+    claims = claims_of(
+        pipeline,
+        (
+            160.0,
+            "Now we need to go through one more pre-processing step, and that is tokenization.",
+        ),
+        (166.0, "And this is basically a translation of the raw text into sequences of integers."),
+    )
+    texts = [c.card.text or c.card.back for c in claims]
+    assert any(t.startswith("Tokenization is") for t in texts), texts
+
+
+def test_a_pronoun_never_stands_for_a_number_or_the_speakers_own_things(pipeline):
+    claims = claims_of(
+        pipeline,
+        (1290.0, "I do some reflection and sanity checks in my brain about the 53 times ratio."),
+        (1296.0, "Well, that's quite a large fraction, but California is the most populous state."),
+    )
+    for claim in claims:
+        body = claim.card.text or claim.card.back
+        assert not re.match(r"(?:Karpathy's brain|53|The 53)", body), body
+
+
+def units(*texts: str) -> list[str]:
+    sentences = [Sentence(text, float(i), i) for i, text in enumerate(texts)]
+    return [u.text for u in claim_units(sentences)]
+
+
+def test_a_short_sentence_joins_the_claim_it_completes():
+    assert units(
+        "The next quirk of LLMs is that LLMs don't want to succeed.",
+        "They want to imitate.",
+        "Let's look at tools next, which are useful.",
+    ) == [
+        "The next quirk of LLMs is that LLMs don't want to succeed. They want to imitate.",
+        "Let's look at tools next, which are useful.",
+    ]
+
+
+def test_a_short_sentence_announcing_a_point_joins_the_next():
+    assert units(
+        "Number two is pushing on things we see improvements on.",
+        "So number one is precision.",
+        "We are seeing precision come down from 64-bit to 4-bit.",
+    ) == [
+        "Number two is pushing on things we see improvements on.",
+        "So number one is precision. We are seeing precision come down from 64-bit to 4-bit.",
+    ]
+
+
+def test_greetings_and_questions_stand_alone():
+    texts = (
+        "Then make it cheaper, is the thing I would suggest.",
+        "Hi, Sam.",
+        "What is the reward model?",
+        "A vibe check.",
+    )
+    assert units(*texts)[:3] == list(texts[:3])
 
 
 def test_a_named_list_becomes_cloze_deletions(pipeline):
