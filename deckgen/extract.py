@@ -23,6 +23,7 @@ import functools
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -328,7 +329,8 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
 _DEIXIS = re.compile(
     r"\b(?:here i'm showing|i'm showing|here's (?:an|one|another) example|here is an example|"
     r"in this example|let me show|i have (?:an|one|another) example|on the (?:left|right|top|bottom)|"
-    r"this slide|this diagram|this picture|this plot)\b",
+    r"this slide|this diagram|this picture|this plot|in this case here|here we|so here|"
+    r"we see (?:that|here)|you see (?:that|here)|if we look at)\b",
     re.IGNORECASE,
 )
 _NAMED_LIST = re.compile(r"(?:\b[A-Z][\w.\-]*\d*\b(?: [A-Z][\w\-]*)?,\s+){2,}")
@@ -339,7 +341,7 @@ _JUNK = re.compile(
     r"sponsor(?:ed)?|promo code|discount|check (?:them|it) out|subscribe|patreon|"
     r"link (?:is )?in the description|let me know|see you|next (?:time|week)|"
     r"applause|round of applause|any questions|last question|switching gears|"
-    r"i want to address|i'd love to|we'd love|how are you|nice to meet)\b",
+    r"i want to address|i'd love to|we'd love|how are you|nice to meet|my name is)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON_STORY = re.compile(
@@ -382,11 +384,23 @@ def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score,
         for w in _WORD.findall(title)
         if w[0].isupper() and w.lower() not in common_words()
     }
+    # The talk's own terms: words it keeps coming back to that everyday speech does not
+    # use much ("scale", "precision", "sparsity" in a talk about AI hardware).
+    mentions = Counter(w for s in sentences for w in {w.lower() for w in _WORD.findall(s.text)})
+    everyday = common_words(0.8)
+    talk_terms = {
+        w for w, n in mentions.items() if n >= 3 and w not in everyday and w not in _STOPWORDS
+    }
     out = []
     since_question = 99
     for number, sentence in enumerate(sentences):
         base = score_sentence(sentence.text)
         value, reasons = base.value, list(base.reasons)
+        if "statement" not in reasons:
+            statement = _STATEMENT.match(_LEADING_FILLERS.sub("", sentence.text))
+            if statement and statement.group("subject").lower().split()[-1] in talk_terms:
+                value += 1.5
+                reasons.append("statement")
         if "question" not in reasons and since_question <= 2:
             value += 1.5 if since_question == 1 else 0.75
             reasons.append("answer")
