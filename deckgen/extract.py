@@ -743,6 +743,7 @@ _WEAK_HEADS = frozenset(
         "example",
         "sense",
         "idea",
+        "reason",
     ]
 )
 _PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
@@ -1007,12 +1008,12 @@ class SpacyDrafter:
                 and not chunk.text.lower().startswith(("my ", f"{exclude.lower()}'s"))
             ):
                 phrase = SpacyDrafter._chunk_phrase(chunk)
-                # Mid-question, "This asymmetry" reads "this asymmetry".
-                return re.sub(
-                    r"^(This|That|These|Those|The|A|An) ",
-                    lambda m: m.group(1).lower() + " ",
-                    phrase,
-                )
+                first = chunk[0]
+                # Mid-question, "This asymmetry" and "Neural nets" (capitalized only for
+                # opening the sentence) read "this asymmetry" and "neural nets".
+                if first.i == 0 and first.pos_ != "PROPN" and not first.text.isupper():
+                    phrase = phrase[0].lower() + phrase[1:]
+                return phrase
         names = [
             e.text
             for e in doc.ents
