@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen.document import Chapter
-from deckgen.words import common_words
+from deckgen.words import STOPWORDS, common_words
 
 # How far a word's evidence reaches: a word said N seconds from a moment counts
 # exp(-N / REACH_SECONDS) of its weight there (and nothing past 4 x REACH_SECONDS).
@@ -56,123 +56,16 @@ NEIGHBOUR_COVERAGE = 0.3
 EVERYDAY_WEIGHT = 0.25
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-# Alignment's own stop words (not words.STOPWORDS): the thresholds above were chosen
-# with this list, and swapping it for the extraction list lowers precision on
-# bench/gold-alignment.yaml from 75% to 50%.
-_STOP = frozenset(
+# Stop words: the shared list, and the contractions and small words that say nothing
+# about where in a talk a claim is said. (The person a summary is about is not a stop
+# word: align_summary() sets aside the words a summary uses all over.)
+_STOP = STOPWORDS | frozenset(
     [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
         "being",
-        "it",
-        "its",
         "it's",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "them",
-        "we",
-        "our",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "he",
-        "she",
-        "his",
-        "her",
         "him",
-        "so",
-        "just",
-        "very",
-        "really",
-        "actually",
-        "basically",
-        "like",
-        "kind",
-        "sort",
-        "think",
-        "would",
-        "could",
-        "should",
-        "can",
-        "will",
-        "not",
-        "no",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "what",
-        "which",
-        "who",
         "whom",
-        "how",
-        "when",
-        "where",
-        "why",
-        "than",
-        "then",
-        "also",
-        "about",
-        "into",
-        "out",
-        "up",
-        "down",
-        "over",
-        "under",
-        "more",
-        "most",
-        "some",
-        "any",
-        "all",
-        "one",
-        "thing",
-        "things",
-        "way",
-        "lot",
-        "get",
-        "got",
-        "going",
-        "want",
-        "say",
-        "said",
         "says",
-        "know",
-        "mean",
-        "maybe",
-        "quite",
-        "pretty",
-        "much",
-        "many",
         "while",
         "because",
         "such",
@@ -193,9 +86,6 @@ _STOP = frozenset(
         "again",
         "further",
         "once",
-        "karpathy",
-        "andrej",
-        "andre",
         "he's",
         "she's",
         "they're",
@@ -318,14 +208,17 @@ class TranscriptIndex:
             return None
         return self._by_key.get(spelling_key(token))
 
-    def weights(self, claim: str, context: str = "") -> dict[str, float]:
+    def weights(
+        self, claim: str, context: str = "", ignore: frozenset[str] = frozenset()
+    ) -> dict[str, float]:
         """The claim's words the talk uses, each weighted by its rarity in the talk;
-        words of ``context`` (the sentence before, for "its" and "he") at half weight."""
+        words of ``context`` (the sentence before, for "its" and "he") at half weight;
+        none of ``ignore``."""
         weights: dict[str, float] = {}
         for text, factor in ((claim, 1.0), (context, 0.5)):
             for token in tokens(text):
                 known = self._in_vocabulary(token)
-                if known is not None and self.idf[known] > 1.0:
+                if known is not None and known not in ignore and self.idf[known] > 1.0:
                     # Squared: one shared rare name outweighs several common words. An
                     # everyday word rare in this talk ("similar") is still an everyday word.
                     weight = self.idf[known] ** 2 * factor
@@ -350,16 +243,21 @@ class TranscriptIndex:
                         found[number][token] = share
         return found
 
-    def align(self, claim: str, context: str = "") -> Alignment:
-        """The moment that says ``claim``, when one clearly does."""
-        weights = self.weights(claim, context)
-        total = sum(weights.values())
-        if total == 0:
-            return Alignment("none")
+    def _scored(
+        self, claim: str, context: str, ignore: frozenset[str]
+    ) -> tuple[dict[str, float], dict[int, dict[str, float]], dict[int, float]]:
+        """The claim's weights, each nearby sentence's evidence, and its score."""
+        weights = self.weights(claim, context, ignore)
         evidence = self._evidence(weights)
-        if not evidence:
+        return weights, evidence, {n: sum(e.values()) for n, e in evidence.items()}
+
+    def align(
+        self, claim: str, context: str = "", ignore: frozenset[str] = frozenset()
+    ) -> Alignment:
+        """The moment that says ``claim``, when one clearly does."""
+        weights, evidence, scores = self._scored(claim, context, ignore)
+        if not scores:
             return Alignment("none")
-        scores = {n: sum(e.values()) for n, e in evidence.items()}
         best = max(scores, key=lambda n: (scores[n], -n))
         here = self.starts[best]
         # A rival is a moment from another part of the talk, not the next sentences.
@@ -367,7 +265,7 @@ class TranscriptIndex:
             (v for n, v in scores.items() if abs(self.starts[n] - here) > RIVAL_DISTANCE),
             default=0.0,
         )
-        coverage = min(1.0, scores[best] / total)
+        coverage = min(1.0, scores[best] / sum(weights.values()))
         margin = scores[best] / max(runner_up, 1e-9)
         if (
             _witnesses(evidence[best], weights) < 2
@@ -375,27 +273,23 @@ class TranscriptIndex:
             or margin < MIN_MARGIN
         ):
             return Alignment("none", score=coverage, margin=margin)
-        return self._found(best, self.weights(claim), coverage, margin)
+        return self._found(best, self.weights(claim, ignore=ignore), coverage, margin)
 
     def align_near(
-        self, claim: str, moment: float, seconds: float = NEIGHBOUR_SECONDS
+        self,
+        claim: str,
+        moment: float,
+        seconds: float = NEIGHBOUR_SECONDS,
+        ignore: frozenset[str] = frozenset(),
     ) -> Alignment:
         """The moment within ``seconds`` of ``moment`` that says ``claim``, if it says
         enough of it (NEIGHBOUR_COVERAGE, from two words or more)."""
-        weights = self.weights(claim)
-        total = sum(weights.values())
-        if total == 0:
-            return Alignment("none")
-        evidence = self._evidence(weights)
-        near = {
-            n: sum(e.values())
-            for n, e in evidence.items()
-            if abs(self.starts[n] - moment) <= seconds
-        }
+        weights, evidence, scores = self._scored(claim, "", ignore)
+        near = {n: v for n, v in scores.items() if abs(self.starts[n] - moment) <= seconds}
         if not near:
             return Alignment("none")
         best = max(near, key=lambda n: (near[n], -n))
-        coverage = min(1.0, near[best] / total)
+        coverage = min(1.0, near[best] / sum(weights.values()))
         if _witnesses(evidence[best], weights) < 2 or coverage < NEIGHBOUR_COVERAGE:
             return Alignment("none", score=coverage)
         return self._found(best, weights, coverage, 0.0)
@@ -433,13 +327,15 @@ class TranscriptIndex:
         same paragraph as context). Then a paragraph is read as one account of one
         part of the talk: a sentence that did not align, or aligned far from a
         neighbour that aligned more clearly, is looked for near that neighbour; a far
-        alignment that is not found again there is dropped.
+        alignment that is not found again there is dropped. Words the summary uses all
+        over (the person it is about) are left out: they say nothing about where.
         """
+        ignore = summary_subject(sentences)
         alone = []
         for number, (text, paragraph) in enumerate(sentences):
             before = sentences[number - 1] if number else None
             context = before[0] if before is not None and before[1] == paragraph else ""
-            alone.append(self.align(text, context))
+            alone.append(self.align(text, context, ignore))
         out = []
         for number, (text, paragraph) in enumerate(sentences):
             found = alone[number]
@@ -459,10 +355,23 @@ class TranscriptIndex:
                     and found.margin < anchor.margin
                 )
                 if found.time is None or far:
-                    near = self.align_near(text, anchor.time)
+                    near = self.align_near(text, anchor.time, ignore=ignore)
                     found = near if near.time is not None else Alignment("none", score=found.score)
             out.append(found)
         return out
+
+
+def summary_subject(sentences: Sequence[tuple[str, int | None]]) -> frozenset[str]:
+    """Words a summary uses in half its paragraphs or more (three at least): the
+    person or thing it is about ("Karpathy"), not a clue to where a claim is said."""
+    paragraphs: dict[object, set[str]] = defaultdict(set)
+    for number, (text, paragraph) in enumerate(sentences):
+        paragraphs[paragraph if paragraph is not None else ("sentence", number)].update(
+            tokens(text)
+        )
+    spread = Counter(t for words in paragraphs.values() for t in words)
+    least = max(3, len(paragraphs) / 2)
+    return frozenset(t for t, n in spread.items() if n >= least)
 
 
 def _witnesses(evidence: dict[str, float], weights: dict[str, float]) -> int:

@@ -488,12 +488,13 @@ def _apply_alignments(
 
 
 def _shares_rare_words(a: Card, b: Card) -> bool:
-    """Do two cards share a word that is not everyday speech ("vibe" in "vibe-check")?"""
+    """Do two cards' quotes share a word that is not everyday speech ("vibe" in
+    "vibe-check")? Quotes only: the rest of a card is deckgen's wording, and names the
+    speaker on every card."""
     from deckgen.align import everyday_stems, tokens
 
     def words(card: Card) -> set[str]:
-        text = " ".join(x for x in (card.quote, card.text, card.front, card.back) if x)
-        return {t for t in tokens(text) if t not in everyday_stems()}
+        return {t for t in tokens(card.quote or "") if t not in everyday_stems()}
 
     return bool(words(a) & words(b))
 
