@@ -26,6 +26,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from golds import add_gold_option, gold_files  # noqa: E402
+
 from deckgen.align import TimedSentence, TranscriptIndex, align_to_chapter  # noqa: E402
 from deckgen.extract import load_pipeline, split_sentences  # noqa: E402
 from deckgen.sources import load_document  # noqa: E402
@@ -113,20 +115,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--gold",
-        type=Path,
-        action="append",
-        help="gold file (repeatable); default: the seeds, and the held-out talk if present",
-    )
+    add_gold_option(parser)
     parser.add_argument("--json", type=Path)
     parser.add_argument("-v", action="store_true", help="show each claim's coverage and margin")
     args = parser.parse_args()
-    golds = args.gold or [ROOT / "bench" / "gold-alignment.yaml"] + [
-        path
-        for path in [ROOT / "bench" / "gold-alignment-stateofGPT.yaml"]
-        if _sources_present(path)
-    ]
+    golds = gold_files(args.gold, "gold-alignment.yaml", "gold-alignment-stateofGPT.yaml")
     results = {}
     for gold in golds:
         result = evaluate(gold)
@@ -150,13 +143,6 @@ def main() -> None:
         )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
-
-
-def _sources_present(gold_path: Path) -> bool:
-    gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-    files = [g[k] for g in gold["transcript_summaries"] for k in ("summary", "transcript")]
-    files += [g["summary"] for g in gold["chapter_summaries"]]
-    return all((ROOT / file).exists() for file in files)
 
 
 if __name__ == "__main__":

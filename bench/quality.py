@@ -30,6 +30,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from golds import add_gold_option, gold_files  # noqa: E402
+
 from deckgen.extract import ExtractOptions, extract_claims, load_pipeline  # noqa: E402
 from deckgen.sources import load_document  # noqa: E402
 from deckgen.timecode import parse_clock  # noqa: E402
@@ -124,11 +126,6 @@ def show_lectures(folder: Path, options: ExtractOptions, model: str | None) -> N
             print(f"  {claim.card.time_text or '-':8}  {card_text(claim.card)[:150]}")
 
 
-def _sources_present(gold_path: Path) -> bool:
-    gold = yaml.safe_load(gold_path.read_text())
-    return all((ROOT / file).exists() for file in gold["source_files"].values())
-
-
 def report(gold: Path, result: dict, *, show: bool) -> None:
     if show:
         for sid, cards in result["cards_by_source"].items():
@@ -153,12 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--gold",
-        type=Path,
-        action="append",
-        help="gold file (repeatable); default: the seeds, and the held-out talk if present",
-    )
+    add_gold_option(parser)
     parser.add_argument("--model", default=None)
     parser.add_argument("--speaker", default="Karpathy")
     parser.add_argument("--max-per-hour", type=float, default=None)
@@ -169,9 +161,7 @@ def main() -> None:
     options = ExtractOptions(speaker=args.speaker)
     if args.max_per_hour:
         options = ExtractOptions(speaker=args.speaker, max_per_hour=args.max_per_hour)
-    golds = args.gold or [ROOT / "bench" / "gold-seeds.yaml"] + [
-        path for path in [ROOT / "bench" / "gold-stateofGPT.yaml"] if _sources_present(path)
-    ]
+    golds = gold_files(args.gold, "gold-seeds.yaml", "gold-stateofGPT.yaml")
     results = {}
     for gold in golds:
         result = evaluate(gold, options, args.model)
