@@ -307,6 +307,16 @@ class _Reader:
             return None
         return value
 
+    def _needs_source(self, fields: dict, key: str, kind: str, label: str) -> None:
+        """A time or paragraph says where in a source: without one it says nothing."""
+        if "source" not in fields:
+            self.problem(
+                fields[key][0],
+                f"a {key} needs a source",
+                card=label,
+                hint=f"add 'source:' naming the {kind} the {key} is in",
+            )
+
     def optional_text(self, fields: dict, key: str, *, card: str | None = None) -> str | None:
         if key not in fields:
             return None
@@ -556,13 +566,7 @@ class _Reader:
                     card=label,
                     hint="write HH:MM:SS, H:MM:SS or MM:SS, e.g. time: 00:13:10",
                 )
-            if "source" not in fields:
-                self.problem(
-                    fields["time"][0],
-                    "a time needs a source",
-                    card=label,
-                    hint="add 'source:' naming the talk the time is in",
-                )
+            self._needs_source(fields, "time", "talk", label)
 
         tags: list[str] = []
         if "tags" in fields:
@@ -616,13 +620,7 @@ class _Reader:
                     card=label,
                     hint="it counts the summary's paragraphs, e.g. paragraph: 3",
                 )
-            if "source" not in fields:
-                self.problem(
-                    fields["paragraph"][0],
-                    "a paragraph needs a source",
-                    card=label,
-                    hint="add 'source:' naming the summary the paragraph is in",
-                )
+            self._needs_source(fields, "paragraph", "summary", label)
 
         if len(self.problems) > before or card_id is None:
             return None

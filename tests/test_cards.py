@@ -157,6 +157,13 @@ def test_time_needs_a_source():
     ]
 
 
+def test_paragraph_needs_a_source():
+    assert problems(HEAD + "  - {id: a, front: f, back: b, paragraph: 2}\n") == [
+        "cards.yaml:5: card 'a': a paragraph needs a source "
+        "(add 'source:' naming the summary the paragraph is in)"
+    ]
+
+
 def test_several_sources_first_is_main():
     text = HEAD.replace(
         "  talk: {title: Talk, kind: transcript}\n",
