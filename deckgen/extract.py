@@ -782,11 +782,17 @@ class SpacyDrafter:
         return dict(zip(unique, self.nlp.pipe(unique, batch_size=batch_size), strict=True))
 
     def draft(
-        self, claim_text: str, context_docs: list, parsed: dict, context_texts: list[str] = ()
+        self,
+        claim_text: str,
+        context_docs: list,
+        parsed: dict,
+        context_texts: list[str] = (),
+        reasons: tuple[str, ...] = (),
     ) -> Draft | None:
         """A card for one claim. ``context_docs`` are the parsed sentences before it
         (parsed only when the claim needs them, for a pronoun); ``context_texts`` the
-        same sentences as text, for a cheap topic when they were not parsed."""
+        same sentences as text, for a cheap topic when they were not parsed; ``reasons``
+        why the claim scored (a recommendation, a contrast: what to ask)."""
         doc = parsed[clean_claim(claim_text)]
         if len(doc) < 5:
             return None
@@ -826,7 +832,6 @@ class SpacyDrafter:
         if subject and not re.fullmatch(r"[A-Za-z][\w'’ .-]*[\w.]", subject):
             subject = None
         about = f" about {subject}" if subject else ""
-        reasons = score_sentence(claim_text).reasons
         reporting = self._reporting_verb(doc)
         if reporting is not None:
             who, verb, about_what = reporting
@@ -1135,7 +1140,7 @@ def extract_claims(
     if doc.kind == "summary" and speaker == ExtractOptions.speaker:
         # A summary names the person it is about; questions should too.
         speaker = main_person(doc) or speaker
-    drafter: Callable[[Sentence], Draft | None]
+    drafter: Callable[[Sentence, tuple[str, ...]], Draft | None]
     if pipeline.nlp is not None:
         spacy_drafter = SpacyDrafter(pipeline.nlp, speaker)
         parsed: dict[str, object] = {}
@@ -1150,19 +1155,20 @@ def extract_claims(
             texts += [t for _, s in batch for t in context_of[s.index]]
             parsed.update(spacy_drafter.parse_many([t for t in texts if t not in parsed]))
 
-        def drafter(sentence: Sentence) -> Draft | None:
+        def drafter(sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
             return spacy_drafter.draft(
                 sentence.text,
                 [parsed[t] for t in context_of[sentence.index]],
                 parsed,
                 context(sentence),
+                reasons,
             )
     else:
 
         def parse_batch(batch: list[tuple[Score, Sentence]]) -> None:
             return None
 
-        def drafter(sentence: Sentence) -> Draft | None:
+        def drafter(sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
             return draft_with_rules(sentence.text, context(sentence), speaker)
 
     def in_batches():
@@ -1176,7 +1182,7 @@ def extract_claims(
     taken = set(taken_ids or ())
     claims: list[Claim] = []
     for score, sentence in in_batches():
-        draft = drafter(sentence)
+        draft = drafter(sentence, score.reasons)
         if draft is None:
             continue
         if person:
