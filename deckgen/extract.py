@@ -214,17 +214,20 @@ def claim_units(sentences: list[Sentence]) -> list[Sentence]:
             if _ANNOUNCES.match(sentence.text):
                 lead = sentence
                 continue
-            if (
-                units
-                and not _is_question(units[-1])
-                and len(units[-1].text.split()) + words <= _UNIT_MAX_WORDS
-            ):
+            if units and _joins_last(units, sentence, _UNIT_MAX_WORDS):
                 units[-1] = _joined(units[-1], sentence)
                 continue
         units.append(sentence)
     if lead is not None:
         units.append(lead)
     return [replace(unit, index=number) for number, unit in enumerate(units)]
+
+
+def _joins_last(units: list[Sentence], sentence: Sentence, most_words: int) -> bool:
+    last = units[-1]
+    return (
+        not _is_question(last) and len(last.text.split()) + len(sentence.text.split()) <= most_words
+    )
 
 
 def _is_question(sentence: Sentence) -> bool:
@@ -286,7 +289,7 @@ _PATTERNS: dict[str, tuple[float, re.Pattern]] = {
         2.0,
         re.compile(
             r"\b(?:more|less|fewer|better|worse|bigger|smaller|faster|slower|cheaper|harder|"
-            r"easier|larger)\b.*\bthan\b|\bthe (?:most|least|best|biggest|primary|first|"
+            r"easier|larger)\b.*\bthan\b|\bthe more\b.*\bthe (?:more|less|better|worse)\b|\bthe (?:most|least|best|biggest|primary|first|"
             r"major|main)\b|\bnumber one\b|\bfactor of\b|\bmassive (?:gap|leap)\b",
             re.IGNORECASE,
         ),
@@ -333,7 +336,42 @@ _DEIXIS = re.compile(
     r"we see (?:that|here)|you see (?:that|here)|if we look at)\b",
     re.IGNORECASE,
 )
+# "This is called a few-shot prompt", "what I refer to as this LLM OS": a term named.
+_NAMING = re.compile(
+    r"\b(?:is|are|'s|was) (?:also |now )?called\b|\brefer(?:red)? to (?:it |this )?as\b|"
+    r"\b(?:also )?known as\b|\bcoined\b",
+    re.IGNORECASE,
+)
 _NAMED_LIST = re.compile(r"(?:\b[A-Z][\w.\-]*\d*\b(?: [A-Z][\w\-]*)?,\s+){2,}")
+_LIST_ITEM = re.compile(
+    r"^(?:and (?:then )?|or )?(?:the |a |an )?([\w-]+(?: [\w-]+){0,2})$", re.IGNORECASE
+)
+
+
+def _lists_terms(text: str) -> bool:
+    """Whether a sentence lists three or more different things in a row, nearly all of
+    them terms of the field: "pre-training, supervised fine-tuning, reward modeling",
+    "open weights models, open source models, and then proprietary models"."""
+    items: list[str] = []
+    terms = 0
+    for number, part in enumerate(re.split(r",\s*", text)):
+        if number == 0:  # "So there's open weights models, ...": the list starts inside
+            tail = list(
+                itertools.takewhile(lambda w: w.lower() not in _STOPWORDS, part.split()[::-1])
+            )
+            part = " ".join(tail[:3][::-1])
+        item = _LIST_ITEM.match(part.strip(" .;:"))
+        words = item.group(1).lower().split() if item else []
+        if not words or any(w in _STOPWORDS for w in words) or item.group(1) in items:
+            items, terms = [], 0
+            continue
+        items.append(item.group(1))
+        terms += bool(rare_words(item.group(1)))
+        if len(items) >= 3 and terms >= max(2, len(items) - 1):
+            return True
+    return False
+
+
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
 _JUNK = re.compile(
     r"\b(?:thank you|thanks so much|welcome (?:back|to)|hi everyone|hello everyone|"
@@ -342,6 +380,21 @@ _JUNK = re.compile(
     r"link (?:is )?in the description|let me know|see you|next (?:time|week)|"
     r"applause|round of applause|any questions|last question|switching gears|"
     r"i want to address|i'd love to|we'd love|how are you|nice to meet|my name is)\b",
+    re.IGNORECASE,
+)
+# "This paper is called...", "these nodes are self-attending": a subject that points
+# at the slide or at something said before, which the card cannot show.
+_POINTS_AT = re.compile(
+    r"^(?:this|these|those|that) (?!(?:is|was|are|were|will|would|can|could|has|have|had|"
+    r"means|makes|might|may|should|must|does|did|do|kind|sort|one)\b)[a-z]",
+    re.IGNORECASE,
+)
+# An unpunctuated transcript split mid-sentence: "that we've done here which is tanh".
+_FRAGMENT = re.compile(r"^(?:that|which|who|whom|whose|because|where|than|whereas)\b(?!')")
+# Said of nothing in particular: "build something like that", "or whatever".
+_VAGUE = re.compile(
+    r"\b(?:something like (?:that|this)|stuff like (?:that|this)|or something|or whatever|"
+    r"that kind of thing|all that stuff|and stuff)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON_STORY = re.compile(
@@ -397,15 +450,15 @@ def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score,
         base = score_sentence(sentence.text)
         value, reasons = base.value, list(base.reasons)
         if "statement" not in reasons:
-            statement = _STATEMENT.match(_LEADING_FILLERS.sub("", sentence.text))
-            if statement and statement.group("subject").lower().split()[-1] in talk_terms:
+            subject = _statement_subject(sentence.text)
+            if subject and subject.lower().split()[-1] in talk_terms:
                 value += 1.5
                 reasons.append("statement")
         if "question" not in reasons and since_question <= 2:
             value += 1.5 if since_question == 1 else 0.75
             reasons.append("answer")
         if title_names & {w.lower() for w in _WORD.findall(sentence.text)}:
-            value -= 2.0
+            value -= 3.0
             reasons.append("introduction")
         if "question" not in reasons and any(
             _is_question(after) for after in sentences[number + 1 : number + 3]
@@ -463,6 +516,17 @@ _STATEMENT = re.compile(
     r"(?:is|are|has|have|sets|needs|makes|becomes|gives|takes|works)\b",
     re.IGNORECASE,
 )
+# "Sparsity, I think, is another big lever": the speaker's aside inside a statement.
+_ASIDE = re.compile(
+    r",\s*(?:i think|i would say|i'd say|i guess|i feel like|i believe|of course|basically),\s*",
+    re.IGNORECASE,
+)
+
+
+def _statement_subject(text: str) -> str | None:
+    """The thing a sentence opens with, when it goes on to say what it is or does."""
+    statement = _STATEMENT.match(_ASIDE.sub(" ", _LEADING_FILLERS.sub("", text)))
+    return statement.group("subject") if statement else None
 
 
 @dataclass(frozen=True)
@@ -483,15 +547,15 @@ def score_sentence(text: str) -> Score:
         if pattern.search(text):
             value += weight
             reasons.append(name)
-    if _NAMED_LIST.search(text):
+    if _NAMED_LIST.search(text) or _lists_terms(text):
         value += 2.5
         reasons.append("named-list")
     rare = rare_words(text)
     if rare:
         value += min(3.0, 0.5 * len(rare))
         reasons.append("content")
-    statement = _STATEMENT.match(_LEADING_FILLERS.sub("", text))
-    if statement and rare_words(statement.group("subject")):
+    subject = _statement_subject(text)
+    if subject and rare_words(subject):
         value += 1.5
         reasons.append("statement")
     if text.rstrip().endswith("?"):
@@ -502,9 +566,23 @@ def score_sentence(text: str) -> Score:
         reasons.append("junk")
     if _FIRST_PERSON_STORY.search(text):
         value -= 1.5
-    if _DEIXIS.search(text):
+    if _NAMING.search(text):
+        value += 2.0
+        reasons.append("naming")
+    elif _DEIXIS.search(text):
+        # The slide is pointed at to name what is on it: the name is the claim.
         value -= 1.5
         reasons.append("deixis")
+    opening = _LEADING_FILLERS.sub("", text)
+    if _POINTS_AT.match(opening):
+        value -= 1.0
+        reasons.append("points-at")
+    if _FRAGMENT.match(opening):
+        value -= 2.0
+        reasons.append("fragment")
+    if _VAGUE.search(text):
+        value -= 1.0
+        reasons.append("vague")
     if _ANNOUNCES.match(text):
         value += 1.5
         reasons.append("enumerated")
@@ -546,7 +624,7 @@ _INLINE_FILLERS = [
     (re.compile(r"\b(?:basically|actually|literally|just|really)\s+", re.IGNORECASE), ""),
     (
         re.compile(
-            r",?\s*\b(?:for sure|right|i guess|by the way|roughly speaking)\s*(?=[.?!]?$)",
+            r"(?:,\s*\bright|,?\s*\b(?:for sure|i guess|by the way|roughly speaking))\s*(?=[.?!]?$)",
             re.IGNORECASE,
         ),
         "",

@@ -116,6 +116,66 @@ def test_scores_prefer_claims_to_chatter():
         assert score_sentence(chatter).value < 1, chatter
 
 
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("And so sparsity, I think, is another big lever.", "statement"),
+        ("So we have base models, SFT models, and RLHF models.", "named-list"),
+        (
+            "We have four stages, pre-training, supervised fine-tuning, reward modeling.",
+            "named-list",
+        ),
+        ("So we do QA, QA, QA. This is called a few-shot prompt.", "naming"),
+        ("The more you fine-tune the model, the more it regresses on other tasks.", "comparison"),
+    ],
+)
+def test_cues_that_mark_a_claim(sentence: str, reason: str):
+    assert reason in score_sentence(sentence).reasons
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "And this expression, by the way, is completely meaningless.",
+        "So it just goes chunk, chunk, chunk, chunk.",
+        "Ladies and gentlemen, innovators and trailblazers, Microsoft.",
+    ],
+)
+def test_commas_alone_are_not_a_list(sentence: str):
+    assert "named-list" not in score_sentence(sentence).reasons
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("And this paper is called the Transformer.", "points-at"),
+        ("So these nodes are self-attending, attention is more general.", "points-at"),
+        ("that we've done here which is tanh and the local gradient is one minus tanh", "fragment"),
+        ("And so everyone is trying to build something like that for their users.", "vague"),
+    ],
+)
+def test_cues_that_mark_what_cannot_stand_alone(sentence: str, reason: str):
+    assert reason in score_sentence(sentence).reasons
+
+
+def test_a_vague_claim_ranks_below_the_same_claim_made_plainly():
+    vague = score_sentence("So everyone is trying to build something like that for developers.")
+    precise = score_sentence("So everyone is trying to build the same thing for developers.")
+    assert vague.value < precise.value
+
+
+def test_this_as_a_subject_of_its_own_is_not_pointing():
+    for sentence in ("This is called a few-shot prompt.", "That's totally broken, I think."):
+        reasons = score_sentence(sentence).reasons
+        assert "points-at" not in reasons and "fragment" not in reasons
+
+
+def test_naming_what_is_on_the_slide_is_not_walkthrough():
+    named = score_sentence("Here's another example. This one is called self-consistency.")
+    assert "naming" in named.reasons and "deixis" not in named.reasons
+    assert "deixis" in score_sentence("Here's another example on the right of the slide.").reasons
+
+
 # -- drafting
 
 
