@@ -608,6 +608,12 @@ _LEADING_FILLERS = re.compile(
     re.IGNORECASE,
 )
 _INLINE_FILLERS = [
+    # "RLHF is nowhere near, I would say, RL": the aside goes with both its commas.
+    (
+        re.compile(r",\s*(?:i think|i would say|i'd say|i guess|i feel like),\s*", re.IGNORECASE),
+        " ",
+    ),
+    (re.compile(r"\bas (?:kind of |sort of )?like\b", re.IGNORECASE), "as"),
     (re.compile(r",?\s*\byou know\b,?", re.IGNORECASE), ""),
     (re.compile(r"\bsort of\s+", re.IGNORECASE), ""),
     (re.compile(r"\bkind of\s+(?=like\b|a\b|an\b|the\b)", re.IGNORECASE), ""),
@@ -633,6 +639,12 @@ _INLINE_FILLERS = [
     (re.compile(r"\bquote unquote\b,?\s*", re.IGNORECASE), ""),
     (re.compile(r"\s*--\s*"), " — "),
 ]
+# "It's subtle, but you can't fully fine-tune the model": the claim is after the "but".
+_JUDGEMENT = re.compile(
+    r"^it(?:'s| is) (?:\w+ )?(?:subtle|true|clear|obvious|tricky|complicated|funny|strange|weird),?"
+    r"\s+but\s+",
+    re.IGNORECASE,
+)
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
 
 
@@ -650,10 +662,14 @@ def _clean_one(text: str) -> str:
     out = re.sub(r",?\s*\b(?:right|you know|isn't it|no)\?\s*$", ".", text.strip())
     for _ in range(2):
         out = _LEADING_FILLERS.sub("", out)
+        out = _JUDGEMENT.sub("", out)
         for pattern, replacement in _INLINE_FILLERS:
             out = pattern.sub(replacement, out)
     out = _REPEATED_WORD.sub(r"\1", out)
+    # "...might come up with a few default apps, but": speech cut off mid-thought.
+    out = re.sub(r",?\s+\b(?:but|and|or|so|because)\W*$", "", out, flags=re.IGNORECASE)
     out = re.sub(r"\s+([,.;:!?])", r"\1", out)
+    out = re.sub(r",+([.;:!?])", r"\1", out)
     out = re.sub(r",\s*,", ",", out)
     out = re.sub(r"\betc\.\.", "etc.", out)
     out = re.sub(r"\s{2,}", " ", out).strip(" ,;—-")
@@ -786,6 +802,7 @@ def _rules_topic(texts: list[str], exclude: str = "") -> str | None:
 
 _WEAK_HEADS = frozenset(
     [
+        "course",  # "of course" is never what a pronoun stands for
         "thing",
         "potential",
         "role",
@@ -920,8 +937,35 @@ class SpacyDrafter:
         elif "contrast" in reasons:
             front = f"What distinction does {self.speaker} draw{about}?"
         else:
+            # "What does Karpathy say?" asks nothing a learner can answer: hide the
+            # claim's own term instead, when it has one.
+            term = None if about else self._key_term(doc, rewritten)
+            if term:
+                index = rewritten.find(term)
+                text = rewritten[:index] + "{{c1::" + term + "}}" + rewritten[index + len(term) :]
+                return Draft("cloze", text=text, id_words=id_words)
             front = f"What does {self.speaker} say{about}?"
         return Draft("basic", front=front, back=rewritten, id_words=id_words)
+
+    def _key_term(self, doc, rewritten: str) -> str | None:
+        """The noun phrase a claim is about, after its opening: the one with the most
+        words of the field ("adapting {{the computer architecture}} to...")."""
+        best, most = None, 0
+        for chunk in doc.noun_chunks:
+            if chunk.start == 0 or chunk.root.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
+                continue
+            phrase = self._chunk_phrase(chunk)
+            rare = len(rare_words(phrase))
+            if (
+                rare > most
+                and chunk.root.lower_ not in _WEAK_HEADS
+                and chunk.root.pos_ in ("NOUN", "PROPN")
+                and 1 <= len(phrase.split()) <= 6
+                and phrase in rewritten
+                and not rewritten.startswith(phrase)
+            ):
+                best, most = phrase, rare
+        return best
 
     def _rewrite(self, doc, context_docs: list, topic: str | None) -> tuple[str, bool]:
         """The sentence retold: a leading pronoun resolved, the speaker in third person."""

@@ -93,6 +93,21 @@ def test_unpunctuated_speech_is_split_at_segment_boundaries(pipeline):
         ("And basically the the model is just really big", "The model is big."),
         ("Um, so I would say, go after performance first.", "Go after performance first."),
         ("It's Pythia models, LLM360, Olmo, et cetera.", "It's Pythia models, LLM360, Olmo, etc."),
+        ("So RLHF is nowhere near, I would say, RL.", "RLHF is nowhere near RL."),
+        ("What I refer to as kind of like this LLM OS.", "What I refer to as this LLM OS."),
+        (
+            "They might come up with a few default apps, quote unquote.",
+            "They might come up with a few default apps.",
+        ),
+        (
+            "They might come up with a few default apps, but",
+            "They might come up with a few default apps.",
+        ),
+        (
+            "It's subtle, but you can't fully fine-tune the model.",
+            "You can't fully fine-tune the model.",
+        ),
+        ("So you need to get the details right.", "You need to get the details right."),
     ],
 )
 def test_fillers_and_stutters_are_removed(spoken: str, clean: str):
@@ -276,6 +291,36 @@ def test_greetings_and_questions_stand_alone():
         "A vibe check.",
     )
     assert units(*texts)[:3] == list(texts[:3])
+
+
+def test_a_claim_with_nothing_to_ask_about_hides_its_term(pipeline):
+    # With no subject to ask about, "What does Karpathy say?" would ask nothing.
+    (claim,) = claims_of(
+        pipeline,
+        (
+            839.0,
+            "So I would say number one is just adapting the computer architecture to the new data workflows.",
+        ),
+    )
+    assert claim.card.type == "cloze"
+    assert "{{c1::" in claim.card.text and "number one is" in claim.card.text.lower()
+
+
+def test_of_course_is_not_what_a_pronoun_stands_for(pipeline):
+    claims = claims_of(
+        pipeline,
+        (
+            500.0,
+            "When you're given a binary, it's much better, of course, because you can fine-tune the model.",
+        ),
+        (
+            508.0,
+            "It's subtle, but you can't fully fine-tune the model, because the more you fine-tune it, the more it regresses.",
+        ),
+    )
+    texts = [c.card.text or c.card.back for c in claims]
+    assert not any(t.startswith("Course") for t in texts), texts
+    assert any(t.startswith("You can't fully") for t in texts), texts
 
 
 def test_a_named_list_becomes_cloze_deletions(pipeline):
