@@ -382,6 +382,28 @@ _JUNK = re.compile(
     r"i want to address|i'd love to|we'd love|how are you|nice to meet|my name is)\b",
     re.IGNORECASE,
 )
+# A show talking about itself: the host's introduction of the episode, its guest and
+# the show's news ("In this episode, I'm joined by...", "sign up at twimlai.com slash
+# meetup", "be sure to vote"), and the host's "on the line with" hand-over.
+_SHOW_TALK = re.compile(
+    r"\b(?:(?:this|today's|the) (?:episode|show)|on the show|on to the show|our (?:guest|listeners)|"
+    r"(?:i'm|i am|we're|i was) joined by|(?:we|i) (?:dig|dive) into|on the line with|"
+    r"(?:i'm|i am) here (?:at|with)|having me|for joining|sign up|head (?:over )?to|be sure to|"
+    r"don't forget|show notes|newsletter|meetup|study group|podcast awards|nominat\w+|"
+    r"finalist|listening|listeners|dot com|\.com|\w+ slash \w+|cast your vote|(?:please|to) vote|who voted|birthday|"
+    r"(?:the|this|our) event|takes? place|join us|register|registration|tickets?|"
+    r"(?:and i|we) (?:also )?(?:discuss|explore|chat about|cover)|"
+    r"(?:he|she|(?<=, )(?-i:[A-Z][a-z]+)) (?:also )?(?:shares|discusses|explores|provides|chats about|"
+    r"walks us through))\b",
+    re.IGNORECASE,
+)
+# A guest's biography: "Navid is Senior Director of Data Engineering at Hearst".
+_BIOGRAPHY = re.compile(
+    r"\b(?:is|was) (?:a |an |the )?(?:\w+ ){0,4}(?:director|engineer|scientist|professor|founder|"
+    r"ceo|cto|student|researcher|associate|manager|head|lead|partner|fellow|analyst)\b"
+    r"(?:.{0,60}\b(?:at|of|with|for)\b)",
+    re.IGNORECASE,
+)
 # "This paper is called...", "these nodes are self-attending": a subject that points
 # at the slide or at something said before, which the card cannot show.
 _POINTS_AT = re.compile(
@@ -561,9 +583,12 @@ def score_sentence(text: str) -> Score:
     if text.rstrip().endswith("?"):
         value -= 4.0
         reasons.append("question")
-    if _JUNK.search(text):
+    if _JUNK.search(text) or _SHOW_TALK.search(text):
         value -= 4.0
         reasons.append("junk")
+    if _BIOGRAPHY.search(text):
+        value -= 3.0
+        reasons.append("biography")
     if _FIRST_PERSON_STORY.search(text):
         value -= 1.5
     if _NAMING.search(text):

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from deckgen.cli import cli
 from deckgen.document import Document, Segment, Word
 from deckgen.extract import (
+    DEFAULT_MIN_SCORE,
     ExtractOptions,
     Sentence,
     claim_units,
@@ -134,6 +135,23 @@ def test_scores_prefer_claims_to_chatter():
 @pytest.mark.parametrize(
     ("sentence", "reason"),
     [
+        ("In this episode, I'm joined by Carlos Guestrin to discuss his new paper.", "junk"),
+        ("First, sign up for the meetup at twimlai.com slash meetup.", "junk"),
+        ("Along the way, Kirk shares a great analogy for intelligent automation.", "junk"),
+        (
+            "Navid is Senior Director of Data Engineering and Machine Learning at Hearst.",
+            "biography",
+        ),
+    ],
+)
+def test_a_show_talking_about_itself_is_not_a_claim(sentence: str, reason: str):
+    score = score_sentence(sentence)
+    assert reason in score.reasons and score.value < DEFAULT_MIN_SCORE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
         ("And so sparsity, I think, is another big lever.", "statement"),
         ("So we have base models, SFT models, and RLHF models.", "named-list"),
         (
@@ -146,6 +164,18 @@ def test_scores_prefer_claims_to_chatter():
 )
 def test_cues_that_mark_a_claim(sentence: str, reason: str):
     assert reason in score_sentence(sentence).reasons
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Transformers provide a way to mix information across tokens.",
+        "Attention provides the context every token needs.",
+        "The models we vote on as a team are the ones that ship.",
+    ],
+)
+def test_claims_that_sound_like_a_show_talking_about_itself_are_not_junk(sentence: str):
+    assert "junk" not in score_sentence(sentence).reasons
 
 
 @pytest.mark.parametrize(
