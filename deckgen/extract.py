@@ -379,7 +379,8 @@ _JUNK = re.compile(
     r"sponsor(?:ed)?|promo code|discount|check (?:them|it) out|subscribe|patreon|"
     r"link (?:is )?in the description|let me know|see you|next (?:time|week)|"
     r"applause|round of applause|any questions|last question|switching gears|"
-    r"i want to address|i'd love to|we'd love|how are you|nice to meet|my name is)\b",
+    r"i want to address|i'd love to|we'd love|how are you|nice to meet|my name is|congratulations|"
+    r"(?:i'm|i am) (?-i:[A-Z][a-z]+)(?!-))\b",
     re.IGNORECASE,
 )
 # A show talking about itself: the host's introduction of the episode, its guest and
@@ -388,7 +389,7 @@ _JUNK = re.compile(
 _SHOW_TALK = re.compile(
     r"\b(?:(?:this|today's|the) (?:episode|show)|on the show|on to the show|our (?:guest|listeners)|"
     r"(?:i'm|i am|we're|i was) joined by|(?:we|i) (?:dig|dive) into|on the line with|"
-    r"(?:i'm|i am) here (?:at|with)|having me|for joining|sign up|head (?:over )?to|be sure to|"
+    r"(?:i'm|i am) here (?:at|with)|having me|about to hear|for joining|sign up|head (?:over )?to|be sure to|"
     r"don't forget|show notes|newsletter|meetup|study group|podcast awards|nominat\w+|"
     r"finalist|listening|listeners|dot com|\.com|\w+ slash \w+|cast your vote|(?:please|to) vote|who voted|birthday|"
     r"(?:the|this|our) event|takes? place|join us|register|registration|tickets?|"
@@ -629,7 +630,7 @@ def _length_penalty(count: int, *, shortest: int, too_long: float, reasons: list
 _LEADING_FILLERS = re.compile(
     r"^(?:(?:so|and|but|yeah|yes|ok|okay|well|now|right|like|um|uh|oh|basically|actually|"
     r"i mean|you know|i think|i would say|roughly speaking|long story short|of course|"
-    r"honestly|to some extent|also|again|genuinely|fundamentally)\b[,]?\s*)+",
+    r"honestly|to some extent|also|again|genuinely|fundamentally|not (?:just|only) that)\b[,]?\s*)+",
     re.IGNORECASE,
 )
 _INLINE_FILLERS = [

@@ -109,6 +109,7 @@ def test_unpunctuated_speech_is_split_at_segment_boundaries(pipeline):
             "You can't fully fine-tune the model.",
         ),
         ("So you need to get the details right.", "You need to get the details right."),
+        ("And not just that, in Europe there's legislation.", "In Europe there's legislation."),
     ],
 )
 def test_fillers_and_stutters_are_removed(spoken: str, clean: str):
@@ -142,6 +143,9 @@ def test_scores_prefer_claims_to_chatter():
             "Navid is Senior Director of Data Engineering and Machine Learning at Hearst.",
             "biography",
         ),
+        ("The recording you're about to hear is the first of a handful of interviews.", "junk"),
+        ("So well, I'm Carlos, and I've worked on machine learning for a long time.", "junk"),
+        ("First of all, congratulations on the acquisition of Turi by Apple.", "junk"),
     ],
 )
 def test_a_show_talking_about_itself_is_not_a_claim(sentence: str, reason: str):
