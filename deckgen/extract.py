@@ -635,10 +635,7 @@ _LEADING_FILLERS = re.compile(
 )
 _INLINE_FILLERS = [
     # "RLHF is nowhere near, I would say, RL": the aside goes with both its commas.
-    (
-        re.compile(r",\s*(?:i think|i would say|i'd say|i guess|i feel like),\s*", re.IGNORECASE),
-        " ",
-    ),
+    (_ASIDE, " "),
     (re.compile(r"\bas (?:kind of |sort of )?like\b", re.IGNORECASE), "as"),
     (re.compile(r",?\s*\byou know\b,?", re.IGNORECASE), ""),
     (re.compile(r"\bsort of\s+", re.IGNORECASE), ""),
@@ -891,6 +888,24 @@ def _conjugate(token) -> str:
     return _third_person_verb(token.text)
 
 
+def _hide(text: str, target: str) -> str:
+    """``text`` with its first ``target`` made cloze deletion c1."""
+    index = text.find(target)
+    return text[:index] + "{{c1::" + target + "}}" + text[index + len(target) :]
+
+
+def _hideable(chunk, phrase: str, rewritten: str) -> bool:
+    """Whether a noun phrase is worth a cloze: a real noun, short, in the card's text,
+    and not its opening words (hiding the subject leaves nothing to cue it)."""
+    return (
+        chunk.root.pos_ in ("NOUN", "PROPN")
+        and chunk.root.lower_ not in _WEAK_HEADS
+        and 1 <= len(phrase.split()) <= 6
+        and phrase in rewritten
+        and not rewritten.startswith(phrase)
+    )
+
+
 class SpacyDrafter:
     """Drafting with the trained pipeline: entities, noun chunks and dependencies."""
 
@@ -940,9 +955,7 @@ class SpacyDrafter:
         id_words = self._id_words(doc, rewritten)
         target = self._cloze_target(doc, rewritten)
         if target:
-            index = rewritten.find(target)
-            text = rewritten[:index] + "{{c1::" + target + "}}" + rewritten[index + len(target) :]
-            return Draft("cloze", text=text, id_words=id_words)
+            return Draft("cloze", text=_hide(rewritten, target), id_words=id_words)
         names = self._named_list(doc, rewritten)
         if names:
             text = rewritten
@@ -967,9 +980,7 @@ class SpacyDrafter:
             # claim's own term instead, when it has one.
             term = None if about else self._key_term(doc, rewritten)
             if term:
-                index = rewritten.find(term)
-                text = rewritten[:index] + "{{c1::" + term + "}}" + rewritten[index + len(term) :]
-                return Draft("cloze", text=text, id_words=id_words)
+                return Draft("cloze", text=_hide(rewritten, term), id_words=id_words)
             front = f"What does {self.speaker} say{about}?"
         return Draft("basic", front=front, back=rewritten, id_words=id_words)
 
@@ -982,14 +993,7 @@ class SpacyDrafter:
                 continue
             phrase = self._chunk_phrase(chunk)
             rare = len(rare_words(phrase))
-            if (
-                rare > most
-                and chunk.root.lower_ not in _WEAK_HEADS
-                and chunk.root.pos_ in ("NOUN", "PROPN")
-                and 1 <= len(phrase.split()) <= 6
-                and phrase in rewritten
-                and not rewritten.startswith(phrase)
-            ):
+            if rare > most and _hideable(chunk, phrase, rewritten):
                 best, most = phrase, rare
         return best
 
@@ -1197,14 +1201,7 @@ class SpacyDrafter:
                 and chunk.root.head.head.lemma_ == "be"
             ):
                 phrase = self._chunk_phrase(chunk)
-                if (
-                    chunk.root.pos_ in ("NOUN", "PROPN")
-                    and chunk.root.lower_ not in _WEAK_HEADS
-                    and 1 <= len(phrase.split()) <= 6
-                    and phrase in rewritten
-                    and not rewritten.startswith(phrase)
-                    and rare_words(phrase)
-                ):
+                if rare_words(phrase) and _hideable(chunk, phrase, rewritten):
                     return phrase
         return None
 
