@@ -1392,16 +1392,3 @@ def near_duplicate_counts(shared: int, size_a: int, size_b: int) -> bool:
     smaller = min(size_a, size_b)
     union = size_a + size_b - shared
     return shared / union >= 0.6 or (smaller >= 4 and shared / smaller >= 0.85)
-
-
-def merge_duplicates(claims: list[Claim]) -> list[Claim]:
-    """Near-duplicates across documents become one claim (the first one kept)."""
-    kept: list[Claim] = []
-    for claim in claims:
-        if not any(is_near_duplicate(claim, other) for other in kept):
-            kept.append(claim)
-    return kept
-
-
-def with_sources(claim: Claim, sources: tuple[str, ...]) -> Claim:
-    return replace(claim, card=replace(claim.card, sources=sources))
