@@ -1,0 +1,116 @@
+"""The words of a claim cleaned for a card: fillers and stutters removed, first
+person retold about the speaker."""
+
+from __future__ import annotations
+
+import re
+
+from deckgen.extract.patterns import ASIDE, LEADING_FILLERS
+
+_INLINE_FILLERS = [
+    # "RLHF is nowhere near, I would say, RL": the aside goes with both its commas.
+    (ASIDE, " "),
+    (re.compile(r"\bas (?:kind of |sort of )?like\b", re.IGNORECASE), "as"),
+    (re.compile(r",?\s*\byou know\b,?", re.IGNORECASE), ""),
+    (re.compile(r"\bsort of\s+", re.IGNORECASE), ""),
+    (re.compile(r"\bkind of\s+(?=like\b|a\b|an\b|the\b)", re.IGNORECASE), ""),
+    (
+        re.compile(
+            r"\b(?:i (?:also )?think|i guess|i would say|i'd say|it's safe to say(?: that)?),?\s+",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    (re.compile(r",\s*i think\b", re.IGNORECASE), ""),
+    (re.compile(r"\blike,\s+", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:um|uh|erm)\b,?\s*", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:basically|actually|literally|just|really)\s+", re.IGNORECASE), ""),
+    (
+        re.compile(
+            r"(?:,\s*\bright|,?\s*\b(?:for sure|i guess|by the way|roughly speaking))\s*(?=[.?!]?$)",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    (re.compile(r",\s*et cetera\b", re.IGNORECASE), ", etc."),
+    (re.compile(r"\bquote unquote\b,?\s*", re.IGNORECASE), ""),
+    (re.compile(r"\s*--\s*"), " — "),
+]
+# "It's subtle, but you can't fully fine-tune the model": the claim is after the "but".
+_JUDGEMENT = re.compile(
+    r"^it(?:'s| is) (?:\w+ )?(?:subtle|true|clear|obvious|tricky|complicated|funny|strange|weird),?"
+    r"\s+but\s+",
+    re.IGNORECASE,
+)
+_REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def clean_claim(text: str) -> str:
+    """The claim without fillers and stutters, each sentence capitalized and punctuated."""
+    return " ".join(
+        cleaned for part in _SENTENCE_BREAK.split(text.strip()) if (cleaned := _clean_one(part))
+    )
+
+
+def _clean_one(text: str) -> str:
+    out = re.sub(r",?\s*\b(?:right|you know|isn't it|no)\?\s*$", ".", text.strip())
+    for _ in range(2):
+        out = LEADING_FILLERS.sub("", out)
+        out = _JUDGEMENT.sub("", out)
+        for pattern, replacement in _INLINE_FILLERS:
+            out = pattern.sub(replacement, out)
+    out = _REPEATED_WORD.sub(r"\1", out)
+    # "...might come up with a few default apps, but": speech cut off mid-thought.
+    out = re.sub(r",?\s+\b(?:but|and|or|so|because)\W*$", "", out, flags=re.IGNORECASE)
+    out = re.sub(r"\s+([,.;:!?])", r"\1", out)
+    out = re.sub(r",+([.;:!?])", r"\1", out)
+    out = re.sub(r",\s*,", ",", out)
+    out = re.sub(r"\betc\.\.", "etc.", out)
+    out = re.sub(r"\s{2,}", " ", out).strip(" ,;—-")
+    if not out:
+        return out
+    out = out[0].upper() + out[1:]
+    if out[-1] not in ".!?":
+        out += "."
+    return out
+
+
+_FIRST_PERSON = [
+    (re.compile(r"\bI'm\b"), "{s} is"),
+    (re.compile(r"\bI am\b"), "{s} is"),
+    (re.compile(r"\bI've\b"), "{s} has"),
+    (re.compile(r"\bI have\b"), "{s} has"),
+    (re.compile(r"\bI'd\b"), "{s} would"),
+    (re.compile(r"\bI'll\b"), "{s} will"),
+    (re.compile(r"\bI don't\b"), "{s} doesn't"),
+    (re.compile(r"\bI do\b"), "{s} does"),
+    (
+        re.compile(r"\bI (was|would|will|can|could|should|might|must|wouldn't|can't|didn't)\b"),
+        r"{s} \1",
+    ),
+    (re.compile(r"\b[Mm]y\b"), "{s}'s"),
+    (re.compile(r"\bme\b"), "{s}"),
+]
+
+
+def third_person(text: str, speaker: str) -> str:
+    """First-person claims about the speaker, retold about them."""
+    out = text
+    for pattern, replacement in _FIRST_PERSON:
+        out = pattern.sub(replacement.replace("{s}", speaker), out)
+    # "I think", "I call" ... : a bare "I" + verb; add the third-person -s.
+    out = re.sub(r"\bI (\w+)", lambda m: f"{speaker} {third_person_verb(m.group(1))}", out)
+    if out.startswith(speaker[0].lower() + speaker[1:]):
+        out = speaker + out[len(speaker) :]
+    return out[0].upper() + out[1:] if out else out
+
+
+def third_person_verb(verb: str) -> str:
+    if verb.endswith(("s", "sh", "ch", "x", "o")):
+        return verb + "es"
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"

@@ -1,0 +1,163 @@
+"""Sentences of a document, each timed by the moment it begins, and the units of
+speech a claim is made of."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from deckgen.document import Document
+from deckgen.extract.cleanup import clean_claim
+from deckgen.extract.patterns import ANNOUNCES, JUNK
+from deckgen.words import rare_words
+
+_LONG_SENTENCE_WORDS = 50
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: float | None
+    index: int
+    paragraph: int | None = None
+
+
+def split_sentences(doc: Document, splitter) -> list[Sentence]:
+    """Sentences of the document, rebuilt across segment boundaries, each with the
+    time of the segment (or word) where it begins."""
+    if doc.segments:
+        return list(_timed_sentences(doc, splitter))
+    out: list[Sentence] = []
+    if doc.kind == "transcript":
+        # Whisper .txt: lines are fragments of speech; join them before splitting.
+        for text in _split(splitter, " ".join(doc.paragraphs)):
+            out.append(Sentence(text, None, len(out)))
+        return out
+    for number, paragraph in enumerate(doc.paragraphs, start=1):
+        for text in _split(splitter, paragraph):
+            out.append(Sentence(text, None, len(out), number))
+    return out
+
+
+def _split(splitter, text: str) -> list[str]:
+    return [s.text.strip() for s in splitter(text).sents if s.text.strip()]
+
+
+def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
+    offsets: list[int] = []
+    parts: list[str] = []
+    position = 0
+    for segment in doc.segments:
+        offsets.append(position)
+        parts.append(segment.text)
+        position += len(segment.text) + 1
+    full = " ".join(parts)
+    index = 0
+    for span in splitter(full).sents:
+        text = span.text.strip()
+        if not text:
+            continue
+        begin = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        pieces = [(begin, text)]
+        if len(text.split()) > _LONG_SENTENCE_WORDS:
+            # Unpunctuated speech: fall back to the segment boundaries inside it.
+            pieces = _split_at_segments(full, begin, begin + len(text), offsets)
+        for piece_start, piece in pieces:
+            yield Sentence(piece, _time_at(doc, offsets, piece_start), index)
+            index += 1
+
+
+def _split_at_segments(
+    full: str, begin: int, end: int, offsets: list[int]
+) -> list[tuple[int, str]]:
+    cuts = [begin] + [o for o in offsets if begin < o < end] + [end]
+    pieces = []
+    for a, b in itertools.pairwise(cuts):
+        piece = full[a:b].strip()
+        if piece:
+            pieces.append((a + (len(full[a:b]) - len(full[a:b].lstrip())), piece))
+    return pieces
+
+
+def _time_at(doc: Document, offsets: list[int], char: int) -> float:
+    """Start time of the words at ``char``: the word's own time when the source has
+    word times, else the start of its segment (never after the words are spoken)."""
+    number = max(0, bisect.bisect_right(offsets, char) - 1)
+    segment = doc.segments[number]
+    if segment.words:
+        words_before = len(segment.text[: max(0, char - offsets[number])].split())
+        if 0 <= words_before < len(segment.words):
+            return min(segment.words[words_before].start, max(segment.start, segment.end))
+    return segment.start
+
+
+# Speech states a point in a long sentence and lands it in a short one ("LLMs don't
+# want to succeed. They want to imitate."), or announces it first ("So number one is
+# precision."). A short sentence belongs with the sentence it completes.
+_SHORT_SENTENCE = 7
+_UNIT_MAX_WORDS = 45
+
+
+def claim_units(sentences: list[Sentence]) -> list[Sentence]:
+    """Spoken sentences grouped into the units a claim is made of.
+
+    A sentence under seven words joins the sentence before it, unless it announces a
+    point ("So number one, maybe, is precision."): then it joins the one after. Units
+    keep the time of their first sentence and stay under 45 words; questions and
+    sentences with nothing to say (no word of content) stand alone.
+    """
+    units: list[Sentence] = []
+    lead: Sentence | None = None
+    for sentence in sentences:
+        words = len(sentence.text.split())
+        if lead is not None:
+            if len(lead.text.split()) + words <= _UNIT_MAX_WORDS and not is_question(sentence):
+                sentence = _joined(lead, sentence)
+            else:
+                units.append(lead)
+            lead = None
+        elif words < _SHORT_SENTENCE and _completes(sentence):
+            if ANNOUNCES.match(sentence.text):
+                lead = sentence
+                continue
+            if units and _joins_last(units, sentence, _UNIT_MAX_WORDS):
+                units[-1] = _joined(units[-1], sentence)
+                continue
+        units.append(sentence)
+    if lead is not None:
+        units.append(lead)
+    return [replace(unit, index=number) for number, unit in enumerate(units)]
+
+
+def _joins_last(units: list[Sentence], sentence: Sentence, most_words: int) -> bool:
+    last = units[-1]
+    return (
+        not is_question(last) and len(last.text.split()) + len(sentence.text.split()) <= most_words
+    )
+
+
+def is_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip().endswith("?")
+
+
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|thanks|thank you|okay|ok|yeah|yes|right)\b", re.I)
+
+
+def _completes(sentence: Sentence) -> bool:
+    """Whether a short sentence says something that belongs to the claim beside it:
+    a word of content ("They want to imitate."), not a greeting or a hand-over."""
+    cleaned = clean_claim(sentence.text)
+    return (
+        not is_question(sentence)
+        and not JUNK.search(sentence.text)
+        and not _GREETING.match(sentence.text)
+        and len(cleaned.split()) >= 2
+        and (bool(rare_words(cleaned)) or bool(ANNOUNCES.match(sentence.text)))
+    )
+
+
+def _joined(first: Sentence, second: Sentence) -> Sentence:
+    return replace(first, text=f"{first.text} {second.text}")
