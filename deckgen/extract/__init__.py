@@ -21,15 +21,13 @@ pipeline installed, a rules-only drafter is used, with a warning.
 from deckgen.extract.claims import (
     Claim,
     ExtractOptions,
-    card_budget,
     claim_id,
     extract_claims,
     is_near_duplicate,
-    main_person,
     near_duplicate_counts,
 )
 from deckgen.extract.cleanup import clean_claim, third_person
-from deckgen.extract.drafting import Draft, SpacyDrafter, draft_with_rules
+from deckgen.extract.drafting import Draft, SpacyDrafter, draft_with_rules, main_person
 from deckgen.extract.patterns import content_words
 from deckgen.extract.pipeline import (
     MODEL_CANDIDATES,
@@ -43,6 +41,7 @@ from deckgen.extract.selection import (
     DEFAULT_MIN_SCORE,
     SUMMARY_CARDS_PER_100_WORDS,
     Score,
+    card_budget,
     score_in_context,
     score_sentence,
     score_summary_sentence,

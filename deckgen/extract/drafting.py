@@ -5,13 +5,21 @@ or with rules alone (draft_with_rules)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from deckgen.document import Document
 from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
 from deckgen.extract.patterns import REPORTING, content_words
+from deckgen.extract.sentences import Sentence
 from deckgen.words import STOPWORDS as _STOPWORDS
-from deckgen.words import rare_words
+from deckgen.words import common_words, rare_words
 
+DEFAULT_SPEAKER = "the speaker"
+# The sentences before a claim that may say what its pronoun stands for.
+_CONTEXT_SENTENCES = 2
+_OPENS_WITH_PRONOUN = re.compile(
+    r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
+)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
 
 
@@ -470,3 +478,105 @@ class SpacyDrafter:
             ):
                 words.append(token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_)
         return tuple(words) or tuple(content_words(rewritten))
+
+
+# ------------------------------------------------------------------------- a document
+
+
+class DocumentDrafter:
+    """Drafts the shortlisted sentences of one document with rules alone.
+
+    ``prepare`` is given each batch of the shortlist before its sentences are drafted
+    (nothing to do without a model); ``draft`` words one sentence as a card.
+    """
+
+    def __init__(self, sentences: list[Sentence], speaker: str, person: str | None) -> None:
+        self.sentences = sentences
+        self.speaker = speaker
+        self.person = person
+
+    def context(self, sentence: Sentence) -> list[str]:
+        """The sentences just before ``sentence``, as text."""
+        first = max(0, sentence.index - _CONTEXT_SENTENCES)
+        return [self.sentences[j].text for j in range(first, sentence.index)]
+
+    def prepare(self, batch: list[Sentence]) -> None:
+        return None
+
+    def draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
+        """``sentence`` as a card, or None when it makes none; ``reasons`` why it scored."""
+        draft = self._draft(sentence, reasons)
+        if draft is not None and self.person:
+            draft = _name_the_person(draft, self.person)
+        return draft
+
+    def _draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
+        return draft_with_rules(sentence.text, self.context(sentence), self.speaker)
+
+
+class ParsedDocumentDrafter(DocumentDrafter):
+    """Drafts with the trained pipeline, parsing each batch of the shortlist with
+    ``nlp.pipe``, and the sentences before a claim only when it opens with a pronoun."""
+
+    def __init__(
+        self,
+        nlp,
+        sentences: list[Sentence],
+        speaker: str,
+        person: str | None,
+        chosen: list[Sentence],
+    ) -> None:
+        super().__init__(sentences, speaker, person)
+        self.drafter = SpacyDrafter(nlp, speaker)
+        self.parsed: dict[str, object] = {}
+        self.context_of = {
+            s.index: self.context(s) if _OPENS_WITH_PRONOUN.search(clean_claim(s.text)) else []
+            for s in chosen
+        }
+
+    def prepare(self, batch: list[Sentence]) -> None:
+        texts = [clean_claim(s.text) for s in batch]
+        texts += [t for s in batch for t in self.context_of[s.index]]
+        self.parsed.update(self.drafter.parse_many([t for t in texts if t not in self.parsed]))
+
+    def _draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
+        return self.drafter.draft(
+            sentence.text,
+            [self.parsed[t] for t in self.context_of[sentence.index]],
+            self.parsed,
+            self.context(sentence),
+            reasons,
+        )
+
+
+def document_drafter(
+    doc: Document, nlp, sentences: list[Sentence], speaker: str, chosen: list[Sentence]
+) -> DocumentDrafter:
+    """The drafter for the ``chosen`` sentences of ``doc``: parsed when there
+    is a model (``nlp``), else rules only. A summary names the person it is about,
+    in its questions (unless ``speaker`` is given) and for a leading "He" or "She"."""
+    person = main_person(doc) if doc.kind == "summary" else None
+    if doc.kind == "summary" and speaker == DEFAULT_SPEAKER:
+        speaker = person or speaker
+    if nlp is None:
+        return DocumentDrafter(sentences, speaker, person)
+    return ParsedDocumentDrafter(nlp, sentences, speaker, person, chosen)
+
+
+def main_person(doc: Document) -> str | None:
+    """The person a summary is about: the capitalized name it uses most (3+ times)."""
+    counts: dict[str, int] = {}
+    for word in re.findall(r"\b[A-Z][a-z]{2,}\b", doc.text):
+        if word.lower() not in common_words() and word.lower() not in _STOPWORDS:
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return None
+    name, count = max(sorted(counts.items()), key=lambda item: item[1])
+    return name if count >= 3 else None
+
+
+def _name_the_person(draft: Draft, person: str) -> Draft:
+    def fix(text: str) -> str:
+        return re.sub(r"^(?:He|She)\b", person, text) if text else text
+
+    return replace(draft, text=fix(draft.text), back=fix(draft.back))

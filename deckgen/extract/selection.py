@@ -4,10 +4,12 @@ looks like a claim worth remembering, and how many cards a document gets."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from deckgen.document import Document
 from deckgen.extract.patterns import ANNOUNCES, ASIDE, JUNK, LEADING_FILLERS, REPORTING
 from deckgen.extract.sentences import Sentence, is_question
 from deckgen.words import STOPWORDS as _STOPWORDS
@@ -364,3 +366,31 @@ def _length_penalty(count: int, *, shortest: int, too_long: float, reasons: list
         reasons.append("short")
         return 3.0
     return too_long if count > 45 else 0.0
+
+
+def card_budget(doc: Document, max_per_hour: float) -> int:
+    """How many cards a document gets: ``max_per_hour`` per hour of speech, or a few per
+    100 words of a summary."""
+    if doc.duration:
+        return max(1, math.ceil(max_per_hour * doc.duration / 3600))
+    if doc.kind == "transcript":  # untimed speech: about 150 words a minute
+        return max(1, math.ceil(max_per_hour * doc.word_count / 9000))
+    return max(3, math.ceil(doc.word_count / 100 * SUMMARY_CARDS_PER_100_WORDS))
+
+
+def score_document(doc: Document, sentences: list[Sentence]) -> list[tuple[Score, Sentence]]:
+    """Every sentence with its score: a summary's one by one, speech's in context."""
+    if doc.kind == "summary":
+        return [(score_summary_sentence(s.text), s) for s in sentences]
+    return score_in_context(sentences, doc.title)
+
+
+def shortlist(
+    scored: list[tuple[Score, Sentence]], min_score: float, budget: int
+) -> list[tuple[Score, Sentence]]:
+    """The sentences worth drafting, best first; ties go to the earlier sentence, so the
+    result is deterministic. More than the budget: drafting and de-duplication drop
+    some, and spares cost nothing unless they are needed (see claims.extract_claims)."""
+    candidates = [(sc, s) for sc, s in scored if sc.value >= min_score]
+    candidates.sort(key=lambda pair: (-pair[0].value, pair[1].index))
+    return candidates[: budget * 2 + 5]
