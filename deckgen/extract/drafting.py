@@ -9,10 +9,23 @@ from dataclasses import dataclass, replace
 
 from deckgen.document import Document
 from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
-from deckgen.extract.patterns import REPORTING, content_words
+from deckgen.extract.patterns import content_words
+from deckgen.extract.phrases import (
+    ACRONYM,
+    PRONOUN_SUBJECTS,
+    cloze_target,
+    find_antecedent,
+    id_words,
+    key_term,
+    leading_pronoun,
+    named_list,
+    reporting_verb,
+    subject_of,
+    topic_before,
+)
 from deckgen.extract.sentences import Sentence
 from deckgen.words import STOPWORDS as _STOPWORDS
-from deckgen.words import common_words, rare_words
+from deckgen.words import common_words
 
 DEFAULT_SPEAKER = "the speaker"
 # The sentences before a claim that may say what its pronoun stands for.
@@ -20,7 +33,6 @@ _CONTEXT_SENTENCES = 2
 _OPENS_WITH_PRONOUN = re.compile(
     r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
 )
-_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
 
 
 @dataclass(frozen=True)
@@ -61,60 +73,12 @@ def _rules_topic(texts: list[str], exclude: str = "") -> str | None:
     """The latest acronym or name in ``texts`` that ``exclude`` does not already name."""
     named = exclude.lower()
     for text in reversed(texts):
-        names = [m.group(0) for m in _ACRONYM.finditer(text) if m.group(0).lower() not in named]
+        names = [m.group(0) for m in ACRONYM.finditer(text) if m.group(0).lower() not in named]
         if names:
             return names[-1]
     return None
 
 
-_WEAK_HEADS = frozenset(
-    [
-        "course",  # "of course" is never what a pronoun stands for
-        "thing",
-        "potential",
-        "role",
-        "significance",
-        "importance",
-        "impact",
-        "things",
-        "lot",
-        "lots",
-        "way",
-        "ways",
-        "stuff",
-        "something",
-        "anything",
-        "everything",
-        "part",
-        "kind",
-        "sort",
-        "bit",
-        "number",
-        "question",
-        "point",
-        "fact",
-        "one",
-        "ones",
-        "case",
-        "time",
-        "people",
-        "everyone",
-        "someone",
-        "aspect",
-        "aspects",
-        "example",
-        "sense",
-        "idea",
-        "reason",
-    ]
-)
-_PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
-# "It's safe to say", "it turns out": an "it" that stands for nothing.
-_EXPLETIVE = re.compile(
-    r"^it(?:'s| is| was)? (?:\w+ )?(?:to|that)\b|"
-    r"^it (?:also )?(?:seems|turns out|looks like|depends|means|makes sense)\b",
-    re.IGNORECASE,
-)
 _CONJUGATE = {"be": "is", "have": "has", "do": "does", "can": "can", "will": "will"}
 
 
@@ -136,18 +100,6 @@ def _hide(text: str, target: str) -> str:
     """``text`` with its first ``target`` made cloze deletion c1."""
     index = text.find(target)
     return text[:index] + "{{c1::" + target + "}}" + text[index + len(target) :]
-
-
-def _hideable(chunk, phrase: str, rewritten: str) -> bool:
-    """Whether a noun phrase is worth a cloze: a real noun, short, in the card's text,
-    and not its opening words (hiding the subject leaves nothing to cue it)."""
-    return (
-        chunk.root.pos_ in ("NOUN", "PROPN")
-        and chunk.root.lower_ not in _WEAK_HEADS
-        and 1 <= len(phrase.split()) <= 6
-        and phrase in rewritten
-        and not rewritten.startswith(phrase)
-    )
 
 
 class SpacyDrafter:
@@ -177,40 +129,67 @@ class SpacyDrafter:
         if len(doc) < 5:
             return None
         if context_docs:
-            topic = self._topic(context_docs, doc)
+            topic = topic_before(context_docs, doc)
         else:
             topic = _rules_topic(context_texts, exclude=doc.text)
         rewritten, resolved = self._rewrite(doc, context_docs, topic)
+        framed = self._framing(rewritten)
+        if framed is not None:
+            return framed
+        if not resolved and doc[0].lower_ in PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
+            return None  # "It is ..." with nothing to say what "it" is: not a card
+        words = id_words(doc, rewritten)
+        cloze = self._cloze(doc, rewritten, words)
+        if cloze is not None:
+            return cloze
+        return self._question(doc, rewritten, topic, reasons, words)
+
+    def _framing(self, rewritten: str) -> Draft | None:
+        """A claim that says "what Karpathy calls X is Y", asked as "What does Karpathy
+        call X?"."""
         framing = re.match(
             r"^what (?P<who>\S+(?: \S+)?) (?:calls?|refers? to) (?P<x>.+?) (?:is|as) (?P<y>.+?)[.!]?$",
             rewritten,
             re.IGNORECASE,
         )
-        if framing:
-            x, y = framing.group("x"), framing.group("y")
-            return Draft(
-                "basic",
-                front=f"What does {self.speaker} call {x}?",
-                back=clean_claim(y),
-                id_words=tuple(content_words(f"{x} {y}")),
-            )
-        if not resolved and doc[0].lower_ in _PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
-            return None  # "It is ..." with nothing to say what "it" is: not a card
-        id_words = self._id_words(doc, rewritten)
-        target = self._cloze_target(doc, rewritten)
+        if not framing:
+            return None
+        x, y = framing.group("x"), framing.group("y")
+        return Draft(
+            "basic",
+            front=f"What does {self.speaker} call {x}?",
+            back=clean_claim(y),
+            id_words=tuple(content_words(f"{x} {y}")),
+        )
+
+    def _cloze(self, doc, rewritten: str, words: tuple[str, ...]) -> Draft | None:
+        """A cloze hiding a number, a memorable complement or a list of names."""
+        target = cloze_target(doc, rewritten)
         if target:
-            return Draft("cloze", text=_hide(rewritten, target), id_words=id_words)
-        names = self._named_list(doc, rewritten)
+            return Draft("cloze", text=_hide(rewritten, target), id_words=words)
+        names = named_list(doc, rewritten)
         if names:
             text = rewritten
             for number, name in enumerate(names, start=1):
                 text = text.replace(name, f"{{{{c{number}::{name}}}}}", 1)
-            return Draft("cloze", text=text, id_words=id_words)
-        subject = self._subject(doc, exclude=self.speaker) or topic
+            return Draft("cloze", text=text, id_words=words)
+        return None
+
+    def _question(
+        self,
+        doc,
+        rewritten: str,
+        topic: str | None,
+        reasons: tuple[str, ...],
+        words: tuple[str, ...],
+    ) -> Draft:
+        """A question the claim answers, asked the way the claim was made; or, when
+        there is nothing to ask about, a cloze of the claim's own term."""
+        subject = subject_of(doc, exclude=self.speaker) or topic
         if subject and not re.fullmatch(r"[A-Za-z][\w'’ .-]*[\w.]", subject):
             subject = None
         about = f" about {subject}" if subject else ""
-        reporting = self._reporting_verb(doc)
+        reporting = reporting_verb(doc, self.speaker)
         if reporting is not None:
             who, verb, about_what = reporting
             front = f"What does {who} {verb}"
@@ -222,67 +201,52 @@ class SpacyDrafter:
         else:
             # "What does Karpathy say?" asks nothing a learner can answer: hide the
             # claim's own term instead, when it has one.
-            term = None if about else self._key_term(doc, rewritten)
+            term = None if about else key_term(doc, rewritten)
             if term:
-                return Draft("cloze", text=_hide(rewritten, term), id_words=id_words)
+                return Draft("cloze", text=_hide(rewritten, term), id_words=words)
             front = f"What does {self.speaker} say{about}?"
-        return Draft("basic", front=front, back=rewritten, id_words=id_words)
-
-    def _key_term(self, doc, rewritten: str) -> str | None:
-        """The noun phrase a claim is about, after its opening: the one with the most
-        words of the field ("adapting {{the computer architecture}} to...")."""
-        best, most = None, 0
-        for chunk in doc.noun_chunks:
-            if chunk.start == 0 or chunk.root.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
-                continue
-            phrase = self._chunk_phrase(chunk)
-            rare = len(rare_words(phrase))
-            if rare > most and _hideable(chunk, phrase, rewritten):
-                best, most = phrase, rare
-        return best
+        return Draft("basic", front=front, back=rewritten, id_words=words)
 
     def _rewrite(self, doc, context_docs: list, topic: str | None) -> tuple[str, bool]:
         """The sentence retold: a leading pronoun resolved, the speaker in third person."""
         pieces = [t.text_with_ws for t in doc]
-        resolved = False
-        subject = next(
-            (
-                t
-                for t in doc
-                if t.dep_ in ("nsubj", "nsubjpass") and t.i <= 4 and t.lower_ in _PRONOUN_SUBJECTS
-            ),
-            None,
+        resolved = self._resolve_pronoun(doc, pieces, context_docs, topic)
+        self._retell_first_person(doc, pieces)
+        text = "".join(pieces)
+        text = re.sub(r"\s+n't", "n't", text).replace("doesn't", "doesn't")
+        text = re.sub(r"\bdoes n't\b", "doesn't", text)
+        return clean_claim(text), resolved
+
+    def _resolve_pronoun(
+        self, doc, pieces: list[str], context_docs: list, topic: str | None
+    ) -> bool:
+        """Put what a leading pronoun stands for in its place in ``pieces``; whether it could."""
+        subject = leading_pronoun(doc)
+        if subject is None:
+            return False
+        antecedent = find_antecedent(
+            context_docs,
+            plural=subject.lower_ in ("they", "these", "those"),
+            demonstrative=subject.lower_ in ("this", "that"),
         )
-        if (
-            subject is not None
-            and not _EXPLETIVE.match(doc[subject.i :].text)
-            and (subject.i + 1 >= len(doc) or doc[subject.i + 1].pos_ not in ("NOUN", "PROPN"))
-        ):
-            antecedent = self._antecedent(
-                context_docs,
-                plural=subject.lower_ in ("they", "these", "those"),
-                demonstrative=subject.lower_ in ("this", "that"),
-            )
-            if antecedent:
-                asked = any(
-                    c.text.rstrip().endswith("?") and antecedent in c.text for c in context_docs
-                )
-                # "What is the reward model [of RLHF]? What I call it is a vibe check":
-                # what a question asked about is the topic's thing.
-                if (
-                    asked
-                    and topic
-                    and topic.lower() not in antecedent.lower()
-                    and subject.lower_ == "it"
-                ):
-                    antecedent = f"{topic}'s {re.sub(r'^(?:the|a|an) ', '', antecedent)}"
-                pieces[subject.i] = antecedent + subject.whitespace_
-                following = doc[subject.i + 1] if subject.i + 1 < len(doc) else None
-                if following is not None and following.lower_ in ("'s", "'re"):
-                    pieces[following.i] = (
-                        " is" if following.lower_ == "'s" else " are"
-                    ) + following.whitespace_
-                resolved = True
+        if not antecedent:
+            return False
+        asked = any(c.text.rstrip().endswith("?") and antecedent in c.text for c in context_docs)
+        # "What is the reward model [of RLHF]? What I call it is a vibe check":
+        # what a question asked about is the topic's thing.
+        if asked and topic and topic.lower() not in antecedent.lower() and subject.lower_ == "it":
+            antecedent = f"{topic}'s {re.sub(r'^(?:the|a|an) ', '', antecedent)}"
+        pieces[subject.i] = antecedent + subject.whitespace_
+        following = doc[subject.i + 1] if subject.i + 1 < len(doc) else None
+        if following is not None and following.lower_ in ("'s", "'re"):
+            pieces[following.i] = (
+                " is" if following.lower_ == "'s" else " are"
+            ) + following.whitespace_
+        return True
+
+    def _retell_first_person(self, doc, pieces: list[str]) -> None:
+        """In ``pieces``, "I", "my" and "me" become the speaker, and the verb after "I"
+        agrees with them."""
         for token in doc:
             lower = token.lower_
             if lower == "i" and token.tag_ == "PRP":
@@ -302,182 +266,6 @@ class SpacyDrafter:
                 pieces[token.i] = f"{self.speaker}'s" + token.whitespace_
             elif lower in ("me", "myself") and token.tag_ == "PRP":
                 pieces[token.i] = self.speaker + token.whitespace_
-        text = "".join(pieces)
-        text = re.sub(r"\s+n't", "n't", text).replace("doesn't", "doesn't")
-        text = re.sub(r"\bdoes n't\b", "doesn't", text)
-        return clean_claim(text), resolved
-
-    @staticmethod
-    def _chunk_phrase(chunk) -> str:
-        """A noun chunk with its 'of ...' / 'from ...' tail: 'reinforcement learning from human feedback'."""
-        end = chunk.end
-        doc = chunk.doc
-        if (
-            end < len(doc)
-            and doc[end].lower_ in ("of", "from", "for")
-            and doc[end].head == chunk.root
-        ):
-            tail = [
-                c
-                for c in doc.noun_chunks
-                if c.start == end + 1 and c.root.lower_ not in _WEAK_HEADS
-            ]
-            if tail and tail[0].end - chunk.start <= 8:
-                end = tail[0].end
-        return doc[chunk.start : end].text
-
-    def _antecedent(self, context_docs: list, *, plural: bool, demonstrative: bool) -> str | None:
-        """What a leading pronoun stands for, from the sentences just before.
-
-        "It"/"they": the subject of the sentence before (else its last object). "This"/
-        "that" point at what was just said, so only at a thing it has just named ("...
-        and that is tokenization. This is a translation of text into integers"). Never a
-        number, nor the speaker's own things ("my brain").
-        """
-        for context in reversed(context_docs[-2:]):
-            chunks = [
-                c
-                for c in context.noun_chunks
-                if c.root.pos_ in ("NOUN", "PROPN")
-                and c.root.lower_ not in _WEAK_HEADS
-                and c.root.lower_ not in _PRONOUN_SUBJECTS
-                and (not plural or c.root.tag_ in ("NNS", "NNPS"))
-                and not any(t.like_num for t in c)
-                and c[0].lower_ not in ("my", "our", "your")
-            ]
-            if demonstrative:
-                named = [self._chunk_phrase(c) for c in chunks if c.root.dep_ == "attr"]
-                # The small model tags a rare term as an adjective: "and that is tokenization".
-                named += [
-                    t.text
-                    for t in context
-                    if t.dep_ == "acomp" and t.head.lemma_ == "be" and rare_words(t.text)
-                ]
-                return named[-1] if named else None
-            subjects = [c for c in chunks if c.root.dep_ in ("nsubj", "nsubjpass", "attr")]
-            objects = [c for c in chunks if c.root.dep_ in ("dobj", "pobj", "attr")]
-            order = subjects[:1] + objects[-1:]
-            if order:
-                return self._chunk_phrase(order[0])
-        return None
-
-    @staticmethod
-    def _topic(context_docs: list, doc) -> str | None:
-        """The latest name or acronym just before the sentence that it does not name itself."""
-        in_sentence = doc.text.lower()
-        for context in reversed(context_docs):
-            names = [
-                t.text
-                for t in context
-                if (t.pos_ == "PROPN" or _ACRONYM.fullmatch(t.text))
-                and t.text.lower() not in in_sentence
-                and len(t.text) > 1
-                and t.text.lower() not in ("i", "ok", "yeah")
-            ]
-            if names:
-                return names[-1]
-        return None
-
-    def _reporting_verb(self, doc) -> tuple[str, str, str | None] | None:
-        """'Karpathy suggests that X': who, the verb (as 'suggest'), and what X is about."""
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is None or not REPORTING.fullmatch(root.text):
-            return None
-        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subject is None or not (
-            subject.text.lower() in (self.speaker.lower(), "he", "she") or subject.pos_ == "PROPN"
-        ):
-            return None
-        who = self.speaker if subject.pos_ != "PROPN" else subject.text
-        after = [
-            c
-            for c in doc.noun_chunks
-            if c.start > root.i
-            and c.root.pos_ in ("NOUN", "PROPN")
-            and c.root.lower_ not in _WEAK_HEADS
-        ]
-        return who, root.lemma_.lower(), (after[0].text if after else None)
-
-    @staticmethod
-    def _subject(doc, exclude: str = "") -> str | None:
-        for chunk in doc.noun_chunks:
-            if (
-                chunk.root.dep_ in ("nsubj", "nsubjpass")
-                and chunk.root.pos_ in ("NOUN", "PROPN")
-                and chunk.root.lower_ not in _WEAK_HEADS
-                and chunk.text.lower() != exclude.lower()
-                and not chunk.text.lower().startswith(("my ", f"{exclude.lower()}'s"))
-            ):
-                phrase = SpacyDrafter._chunk_phrase(chunk)
-                first = chunk[0]
-                # Mid-question, "This asymmetry" and "Neural nets" (capitalized only for
-                # opening the sentence) read "this asymmetry" and "neural nets".
-                if first.i == 0 and first.pos_ != "PROPN" and not first.text.isupper():
-                    phrase = phrase[0].lower() + phrase[1:]
-                return phrase
-        names = [
-            e.text
-            for e in doc.ents
-            if e.label_ in ("ORG", "PRODUCT", "PERSON", "GPE") and e.text.lower() != exclude.lower()
-        ]
-        return names[0] if names else None
-
-    def _cloze_target(self, doc, rewritten: str) -> str | None:
-        """A number with its unit, or a memorable complement, to hide in a cloze."""
-        quoted = re.search(r"[“\"]([^”\"]{2,40}?)[,.]?[”\"]", rewritten)
-        if quoted and len(quoted.group(1).split()) <= 5:
-            return quoted.group(1)
-        for ent in doc.ents:
-            numeric = ent.label_ in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY") and any(
-                ch.isdigit() for ch in ent.text
-            )
-            if numeric or ent.label_ in ("QUANTITY", "PERCENT", "MONEY"):
-                span = ent.text
-                head = ent.root.head
-                if ent.root.dep_ == "nummod" and head.i == ent.end and head.pos_ == "NOUN":
-                    span = doc[ent.start : head.i + 1].text
-                if span in rewritten:
-                    return span
-        for chunk in doc.noun_chunks:
-            if chunk.root.dep_ in ("attr",) or (
-                chunk.root.dep_ == "pobj"
-                and chunk.root.head.lower_ == "like"
-                and chunk.root.head.head.lemma_ == "be"
-            ):
-                phrase = self._chunk_phrase(chunk)
-                if rare_words(phrase) and _hideable(chunk, phrase, rewritten):
-                    return phrase
-        return None
-
-    @staticmethod
-    def _named_list(doc, rewritten: str) -> list[str]:
-        names = []
-        for token in doc:
-            if (
-                token.tag_ == "NNP"
-                and token.dep_ in ("conj", "appos", "attr", "compound", "nsubj", "dobj", "pobj")
-                and token.text in rewritten
-                and token.text not in names
-                and token.i > 0
-                and (
-                    token.dep_ in ("conj", "appos")
-                    or any(c.dep_ in ("conj", "appos") for c in token.head.children)
-                )
-            ):
-                names.append(token.text)
-        return names[:4] if len(names) >= 2 else []
-
-    @staticmethod
-    def _id_words(doc, rewritten: str) -> tuple[str, ...]:
-        words = []
-        for token in doc:
-            if (
-                token.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
-                and token.lower_ not in _STOPWORDS
-                and token.lower_ not in _WEAK_HEADS
-            ):
-                words.append(token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_)
-        return tuple(words) or tuple(content_words(rewritten))
 
 
 # ------------------------------------------------------------------------- a document
