@@ -1,0 +1,90 @@
+"""deckgen.extract.claims: one card per claim, deterministic, and end to end: extract
+the Sequoia talk, build, import into Anki."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from deckgen.cli import cli
+from deckgen.extract.claims import extract_claims
+from deckgen.timecode import parse_clock
+from tests.conftest import ROOT, import_apkg
+from tests.extract.conftest import claims_of
+
+
+def test_near_duplicates_become_one_card(pipeline):
+    claims = claims_of(
+        pipeline,
+        (100.0, "We are off by a factor of a thousand to a million in efficiency."),
+        (200.0, "We're off by a factor of a thousand to a million in efficiency, I think."),
+    )
+    assert len(claims) == 1 and claims[0].card.time == 100.0
+
+
+def test_extraction_is_deterministic(pipeline):
+    doc_path = ROOT / "seeds" / "sequoia-transcript.txt"
+    from deckgen.sources import load_document
+
+    doc = load_document(doc_path)
+    first = extract_claims(doc, "s", pipeline)
+    second = extract_claims(doc, "s", pipeline)
+    assert [c.card for c in first] == [c.card for c in second]
+    assert 15 <= len(first) / (doc.duration / 3600) <= 60  # cards per hour of speech
+
+
+# -- end to end: extract the Sequoia talk, build, import into Anki
+
+REQUIRED = {
+    # claim: (terms that must all be on the card, when it is said)
+    "brain ~20 W": (["20 watts"], "00:13:10"),
+    "efficiency off by 1,000 to 1,000,000x": (["1,000 to a million"], "00:13:27"),
+    "RLHF is a vibe check": (["RLHF", "vibe check"], "00:27:12"),
+    "open weights vs open source": (["open source", "Mistral"], "00:07:50"),
+    "scale is the first principal component": (["principal component"], "00:10:11"),
+    "the transformer was designed for the GPU": (["transformer", "GPU"], "00:35:05"),
+}
+
+
+def test_extract_build_and_import_finds_the_required_cards(tmp_path: Path, collection):
+    shutil.copy(ROOT / "seeds" / "sequoia-transcript.txt", tmp_path / "sequoia-transcript.txt")
+    cards = tmp_path / "cards.yaml"
+    runner = CliRunner()
+    extracted = runner.invoke(
+        cli,
+        [
+            "extract",
+            "--cards",
+            str(cards),
+            "--speaker",
+            "Karpathy",
+            str(tmp_path / "sequoia-transcript.txt"),
+        ],
+    )
+    assert extracted.exit_code == 0, extracted.output
+    built = runner.invoke(
+        cli, ["build", "--cards", str(cards), "--output", str(tmp_path / "deck.apkg")]
+    )
+    assert built.exit_code == 0, built.output
+    import_apkg(collection, tmp_path / "deck.apkg")
+
+    notes = [collection.get_note(n) for n in collection.find_notes("")]
+    assert len(notes) >= 15
+
+    def shown(note) -> str:
+        card = note.cards()[0]
+        return re.sub(r"<[^>]+>", " ", card.answer()).replace("&#x27;", "'")
+
+    for claim, (terms, said_at) in REQUIRED.items():
+        said = parse_clock(said_at)
+        matches = [
+            n
+            for n in notes
+            if all(t.lower() in shown(n).lower() for t in terms)
+            and said - 6 <= parse_clock(n["Time"]) <= said + 90
+        ]
+        assert matches, f"no card for {claim!r} near {said_at}"
+        assert "Making AI accessible" in shown(matches[0])

@@ -1,0 +1,40 @@
+"""deckgen.extract.cleanup: fillers and stutters removed, first person retold."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckgen.extract.cleanup import clean_claim, third_person
+
+
+@pytest.mark.parametrize(
+    ("spoken", "clean"),
+    [
+        ("So, you know, I think it's sort of like a vibe check, right?", "It's like a vibe check."),
+        ("And basically the the model is just really big", "The model is big."),
+        ("Um, so I would say, go after performance first.", "Go after performance first."),
+        ("It's Pythia models, LLM360, Olmo, et cetera.", "It's Pythia models, LLM360, Olmo, etc."),
+        ("So RLHF is nowhere near, I would say, RL.", "RLHF is nowhere near RL."),
+        ("What I refer to as kind of like this LLM OS.", "What I refer to as this LLM OS."),
+        (
+            "They might come up with a few default apps, quote unquote.",
+            "They might come up with a few default apps.",
+        ),
+        (
+            "They might come up with a few default apps, but",
+            "They might come up with a few default apps.",
+        ),
+        (
+            "It's subtle, but you can't fully fine-tune the model.",
+            "You can't fully fine-tune the model.",
+        ),
+        ("So you need to get the details right.", "You need to get the details right."),
+        ("And not just that, in Europe there's legislation.", "In Europe there's legislation."),
+    ],
+)
+def test_fillers_and_stutters_are_removed(spoken: str, clean: str):
+    assert clean_claim(spoken) == clean
+
+
+def test_first_person_is_retold_in_the_third():
+    assert third_person("My brain is 20 watts.", "Karpathy") == "Karpathy's brain is 20 watts."

@@ -1,0 +1,74 @@
+"""deckgen.extract.sentences: sentences rebuilt across segments, their times, claim units."""
+
+from __future__ import annotations
+
+from deckgen.extract.sentences import Sentence, claim_units, split_sentences
+from tests.extract.conftest import transcript
+
+
+def test_sentences_are_rebuilt_across_segments_with_the_time_they_begin(pipeline):
+    doc = transcript(
+        (10.0, "So my brain is"),
+        (12.5, "20 watts, roughly. And the supercomputers"),
+        (15.0, "are in megawatts."),
+    )
+    sentences = split_sentences(doc, pipeline.splitter)
+    assert [(s.text, s.start) for s in sentences] == [
+        ("So my brain is 20 watts, roughly.", 10.0),
+        ("And the supercomputers are in megawatts.", 12.5),
+    ]
+
+
+def test_word_times_place_a_sentence_exactly(pipeline):
+    doc = transcript((10.0, "So my brain is 20 watts. Supercomputers use megawatts."), words=True)
+    sentences = split_sentences(doc, pipeline.splitter)
+    # "Supercomputers" is the 7th word of the segment: 10.0 + 6 * 0.5
+    assert [s.start for s in sentences] == [10.0, 13.0]
+
+
+def test_unpunctuated_speech_is_split_at_segment_boundaries(pipeline):
+    words = "and so we take the counts of all the bigrams in the training set and normalize them"
+    doc = transcript(*[(i * 4.0, words) for i in range(6)])
+    sentences = split_sentences(doc, pipeline.splitter)
+    assert len(sentences) == 6
+    assert [s.start for s in sentences] == [0.0, 4.0, 8.0, 12.0, 16.0, 20.0]
+
+
+# -- claim units
+
+
+def units(*texts: str) -> list[str]:
+    sentences = [Sentence(text, float(i), i) for i, text in enumerate(texts)]
+    return [u.text for u in claim_units(sentences)]
+
+
+def test_a_short_sentence_joins_the_claim_it_completes():
+    assert units(
+        "The next quirk of LLMs is that LLMs don't want to succeed.",
+        "They want to imitate.",
+        "Let's look at tools next, which are useful.",
+    ) == [
+        "The next quirk of LLMs is that LLMs don't want to succeed. They want to imitate.",
+        "Let's look at tools next, which are useful.",
+    ]
+
+
+def test_a_short_sentence_announcing_a_point_joins_the_next():
+    assert units(
+        "Number two is pushing on things we see improvements on.",
+        "So number one is precision.",
+        "We are seeing precision come down from 64-bit to 4-bit.",
+    ) == [
+        "Number two is pushing on things we see improvements on.",
+        "So number one is precision. We are seeing precision come down from 64-bit to 4-bit.",
+    ]
+
+
+def test_greetings_and_questions_stand_alone():
+    texts = (
+        "Then make it cheaper, is the thing I would suggest.",
+        "Hi, Sam.",
+        "What is the reward model?",
+        "A vibe check.",
+    )
+    assert units(*texts)[:3] == list(texts[:3])
