@@ -1,4 +1,10 @@
-"""File writing that never leaves a half-written file behind."""
+"""Reading and writing the person's files: atomic writes, UTF-8 text, one-line errors.
+
+Every ``OSError`` on a file the person named (cards.yaml, its state file, a source,
+the deck, the preview) becomes a ``DeckgenError`` naming the file and what to do, so
+the command line prints one line instead of a traceback. ``write_atomic`` itself
+raises the ``OSError``, for callers (the cache) that shrug it off.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+from deckgen.errors import DeckgenError
+
+WRITE_HINT = "check the folder exists and is writable"
 
 
 def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> None:
@@ -34,6 +44,54 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def write_file(
+    path: str | Path,
+    data: bytes | Callable[[BinaryIO], None],
+    *,
+    what: str = "the file",
+    error: type[DeckgenError] = DeckgenError,
+) -> None:
+    """``write_atomic``, with an ``OSError`` turned into one line naming the file."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise error.at(f"cannot write {what}: {_reason(exc)}", path, hint=WRITE_HINT) from None
+
+
+def read_file(
+    path: str | Path,
+    *,
+    error: type[DeckgenError] = DeckgenError,
+    missing_hint: str | None = None,
+    hint: str | None = None,
+) -> bytes:
+    """The bytes of ``path``, or one located error saying why they cannot be read:
+    ``missing_hint`` says what to do when there is no such file, ``hint`` otherwise."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise error.at("file not found", path, hint=missing_hint) from None
+    except IsADirectoryError:
+        raise error.at("is a folder, not a file", path, hint=hint) from None
+    except OSError as exc:
+        raise error.at(f"cannot read: {_reason(exc)}", path, hint=hint) from None
+
+
+def decode_utf8(
+    data: bytes, path: str | Path, *, error: type[DeckgenError] = DeckgenError, hint: str
+) -> str:
+    """UTF-8 text, with or without a byte order mark; an error names the first bad line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error.at("not UTF-8 text", path, line, hint=hint) from None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _umask() -> int:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen.errors import DeckgenError
-from deckgen.fsutil import write_atomic
+from deckgen.fsutil import read_file, write_file
 
 STATE_FORMAT = 1
 
@@ -83,11 +83,15 @@ class State:
         return modified
 
 
+_DELETE_HINT = "delete it; the next build marks every card as changed, which is harmless"
+
+
 def load_state(path: Path) -> State:
     if not path.exists():
         return State()
+    raw = read_file(path, hint=f"make it readable, or {_DELETE_HINT}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         if data.get("format") != STATE_FORMAT:
             raise ValueError(f"unknown format {data.get('format')!r}")
         return State(
@@ -101,7 +105,7 @@ def load_state(path: Path) -> State:
         raise DeckgenError.at(
             f"deckgen's state file is damaged ({exc})",
             path,
-            hint="delete it; the next build marks every card as changed, which is harmless",
+            hint=_DELETE_HINT,
         ) from None
 
 
@@ -123,5 +127,6 @@ def save_state(path: Path, state: State) -> None:
         },
         "proposed": sorted(state.proposed),
     }
-    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    write_file(path, text.encode("utf-8"), what="deckgen's state file")
     state.changed = False

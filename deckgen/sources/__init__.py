@@ -11,6 +11,7 @@ from types import ModuleType
 
 from deckgen.document import Document
 from deckgen.errors import SourceError
+from deckgen.fsutil import read_file
 from deckgen.sources import (
     page,
     srt,
@@ -83,12 +84,4 @@ def parse_bytes(data: bytes, path: str | Path, format: str | None = None) -> Doc
 def load_document(path: str | Path, format: str | None = None) -> Document:
     """Read a transcript or summary file into a Document."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError.at("file not found", path) from None
-    except IsADirectoryError:
-        raise SourceError.at("is a folder, not a file", path) from None
-    except OSError as exc:
-        raise SourceError.at(f"cannot read: {exc.strerror}", path) from None
-    return parse_bytes(data, path, format)
+    return parse_bytes(read_file(path, error=SourceError), path, format)

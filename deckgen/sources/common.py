@@ -10,6 +10,7 @@ from pathlib import Path
 
 from deckgen.document import TRANSCRIPT, Document, Segment, Word
 from deckgen.errors import SourceError
+from deckgen.fsutil import decode_utf8
 
 # A times going backwards by up to this many seconds is an overlap Whisper writes; more
 # than that means the file is out of order or broken.
@@ -53,13 +54,7 @@ def decode(path: Path, data: bytes) -> Text:
                 path,
                 hint="give a text file: SRT, WebVTT, Whisper JSON/TSV/TXT, or a summary",
             )
-        try:
-            content = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise SourceError.at(
-                "not UTF-8 text", path, line, hint="convert the file to UTF-8"
-            ) from None
+        content = decode_utf8(data, path, error=SourceError, hint="convert the file to UTF-8")
     content = content.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     if not content.strip():
         raise SourceError.at("the file is empty", path)
