@@ -24,9 +24,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import genanki
 
-from deckgen.cards import Card, CardsFile
+from deckgen.cards import Card, CardsFile, slugify
 from deckgen.errors import BuildError
-from deckgen.fsutil import write_atomic
+from deckgen.fsutil import write_file
 from deckgen.notetypes import BASIC, CLOZE, CSS, NOTE_TYPES, NoteType
 from deckgen.state import State, load_state, now_seconds, save_state, state_path_for
 
@@ -71,8 +71,6 @@ class BuildReport:
 
 def default_output(cards_file: CardsFile) -> Path:
     """``<deck name slug>.apkg`` next to cards.yaml."""
-    from deckgen.cards import slugify
-
     return cards_file.base_dir() / f"{slugify(cards_file.deck.name) or 'deck'}.apkg"
 
 
@@ -254,11 +252,4 @@ def _write_apkg(cards_file: CardsFile, specs: list[NoteSpec], state: State, outp
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, data)
 
-    try:
-        write_atomic(output, write_zip)
-    except OSError as exc:
-        raise BuildError.at(
-            f"cannot write the deck: {exc.strerror}",
-            output,
-            hint="check the folder exists and is writable",
-        ) from None
+    write_file(output, write_zip, what="the deck", error=BuildError)

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from deckgen.build import NoteSpec, note_specs
 from deckgen.cards import CardsFile
-from deckgen.fsutil import write_atomic
+from deckgen.errors import DeckgenError
+from deckgen.fsutil import write_file
 from deckgen.notetypes import CSS, NoteType
+from deckgen.sources import load_document
 
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
@@ -102,9 +104,6 @@ def _sides(spec: NoteSpec) -> list[dict[str, str]]:
 
 def preview_data(cards_file: CardsFile) -> dict:
     """Everything the page shows, as plain data (JSON-ready)."""
-    from deckgen.errors import DeckgenError
-    from deckgen.sources import load_document
-
     specs = {spec.card_id: spec for spec in note_specs(cards_file)}
     # Skipped cards are not in the deck; render them as they would be, to show them greyed.
     skipped = [c for c in cards_file.cards if c.skip]
@@ -190,7 +189,7 @@ def write_preview(cards_file: CardsFile, output: Path) -> dict:
         .replace("%%CARD_CSS%%", CSS)
         .replace("%%DATA%%", payload)
     )
-    write_atomic(output, page.encode("utf-8"))
+    write_file(output, page.encode("utf-8"), what="the preview")
     return {
         "cards": sum(1 for c in data["cards"] if not c["skip"]),
         "skipped": sum(1 for c in data["cards"] if c["skip"]),

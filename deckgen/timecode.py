@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
+CLOCK_PATTERN = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_clock(text: str) -> float:
@@ -12,7 +12,7 @@ def parse_clock(text: str) -> float:
 
     Raises ValueError with a reason when the text is not such a time.
     """
-    match = _CLOCK.match(text.strip())
+    match = CLOCK_PATTERN.match(text.strip())
     if not match:
         raise ValueError(f"'{text}' is not a time like 00:13:10, 0:13:10 or 13:10")
     hours, minutes, seconds, fraction = match.groups()

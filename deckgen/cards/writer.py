@@ -16,19 +16,24 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from deckgen.cards import Card, CardsFile, Source, compose_yaml, parse_cards
+from deckgen.cards.model import Card, CardsFile, Source
+from deckgen.cards.nodes import compose_yaml
+from deckgen.cards.reader import parse_cards
 from deckgen.errors import CardsFileError, Problem
-from deckgen.fsutil import write_atomic
+from deckgen.fsutil import write_file
 from deckgen.state import now_seconds
 
-SCHEMA_FILE = Path(__file__).with_name("cards.schema.json")
+SCHEMA_FILE = Path(__file__).parent.parent / "cards.schema.json"
 _FOLD_WIDTH = 88
+# What a YAML stream may not hold as such (PyYAML's Reader.NON_PRINTABLE).
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,10 @@ def scalar(value: str, indent: int) -> str:
         folded = ">-\n" + "\n".join(" " * (indent + 2) + line for line in lines)
         if _reads_back(folded, value, indent):
             return folded
-    return json.dumps(value, ensure_ascii=False)
+    # YAML may not hold some characters (U+FFFE, C1 controls) even quoted: escape them.
+    return _NOT_YAML.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)
+    )
 
 
 def _plain_ok(value: str) -> bool:
@@ -315,4 +323,4 @@ def _verify(
 
 
 def write_cards_text(path: Path, text: str) -> None:
-    write_atomic(path, text.encode("utf-8"))
+    write_file(path, text.encode("utf-8"), what="the cards file", error=CardsFileError)

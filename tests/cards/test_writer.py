@@ -1,4 +1,4 @@
-"""deckgen.merge: adding to cards.yaml as text, never rewriting what is there."""
+"""deckgen.cards.writer: adding to cards.yaml as text, never rewriting what is there."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen.cards import Card, Source, parse_cards
+from deckgen.cards.writer import Addition, add_to_cards_text, scalar
 from deckgen.errors import CardsFileError
-from deckgen.merge import Addition, add_to_cards_text, scalar
 
 PATH = Path("cards.yaml")
 
