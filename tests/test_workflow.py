@@ -178,8 +178,12 @@ def test_a_write_that_fails_half_way_leaves_the_file_as_it_was(
             self.handle.close()
 
     monkeypatch.setattr(fsutil.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
-    with pytest.raises(OSError):
+    with pytest.raises(DeckgenError) as info:
         extract(workdir, "no-priors-summary.txt")
+    assert str(info.value) == (
+        f"{path}: cannot write the cards file: No space left on device "
+        "(check the folder exists and is writable)"
+    )
     assert path.read_bytes() == before
     assert sorted(p.name for p in workdir.iterdir()) == ["cards.state.json", "cards.yaml", "seeds"]
 
