@@ -1,0 +1,152 @@
+"""deckgen from Python: the functions ``deckgen/__init__.py`` exports.
+
+Each step of the command line is one call, and each takes what a person has at hand
+(a path or an object already loaded). Errors are ``DeckgenError``, one located
+problem per line, as on the command line. The heavy steps (spaCy in extraction,
+genanki in building) are imported when first called, so ``import deckgen`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deckgen.cards import CardsFile, check_cards, slugify
+from deckgen.document import Document
+from deckgen.sources import load_document
+
+if TYPE_CHECKING:
+    from deckgen.align import Alignment
+    from deckgen.build import BuildReport
+    from deckgen.extract import Claim, Pipeline
+    from deckgen.workflow import ExtractReport
+
+PathLike = str | os.PathLike
+
+
+@dataclass(frozen=True)
+class AlignedSentence:
+    """A sentence of a summary and the moment the talk says it (``alignment.time``)."""
+
+    text: str
+    paragraph: int | None
+    alignment: Alignment
+
+
+def _document(document: Document | PathLike) -> Document:
+    return document if isinstance(document, Document) else load_document(document)
+
+
+def source_id_for(document: Document | PathLike) -> str:
+    """The id ``deckgen extract`` gives a new source: the slug of its file name."""
+    path = document.path if isinstance(document, Document) else Path(document)
+    return slugify(Path(path).stem) or "source"
+
+
+def extract_claims(
+    document: Document | PathLike,
+    *,
+    source_id: str | None = None,
+    pipeline: Pipeline | str | None = None,
+    speaker: str | None = None,
+    max_per_hour: float | None = None,
+    min_score: float | None = None,
+) -> list[Claim]:
+    """The claims worth a card in a transcript or summary, each drafted as ``claim.card``.
+
+    ``pipeline`` is a loaded ``Pipeline`` or the name of a spaCy pipeline (default: the
+    one ``deckgen extract`` uses); ``source_id`` defaults to the file name's slug.
+    """
+    from deckgen import extract
+
+    document = _document(document)
+    if not isinstance(pipeline, extract.Pipeline):
+        pipeline = extract.load_pipeline(pipeline)
+    options = extract.ExtractOptions(
+        max_per_hour=extract.DEFAULT_MAX_PER_HOUR if max_per_hour is None else max_per_hour,
+        min_score=extract.DEFAULT_MIN_SCORE if min_score is None else min_score,
+        speaker=speaker or "the speaker",
+    )
+    return extract.extract_claims(document, source_id or source_id_for(document), pipeline, options)
+
+
+def align_summary(
+    summary: Document | PathLike, transcript: Document | PathLike | None = None
+) -> list[AlignedSentence]:
+    """Every sentence of a summary with the moment the talk says it: the transcript
+    passage when one clearly matches, else the summary's own chapter, else none."""
+    from deckgen.extract import sentence_splitter, split_sentences
+    from deckgen.reconcile import talk_alignments, with_chapter
+
+    summary = _document(summary)
+    transcript = _document(transcript) if transcript is not None else None
+    splitter = sentence_splitter()
+    in_talk = talk_alignments(summary, transcript, splitter)
+    return [
+        AlignedSentence(s.text, s.paragraph, with_chapter(found, s.text, summary))
+        for s, found in zip(split_sentences(summary, splitter), in_talk, strict=True)
+    ]
+
+
+def align_claims(
+    claims: Sequence[Claim],
+    summary: Document | PathLike,
+    transcript: Document | PathLike | None = None,
+    *,
+    transcript_id: str | None = None,
+) -> list[Claim]:
+    """Claims extracted from ``summary``, each with the moment ``transcript`` says it:
+    its time and verbatim quote (the card then names the transcript first), else its
+    chapter's time, else none, as ``deckgen extract`` does."""
+    from deckgen.extract import sentence_splitter
+    from deckgen.reconcile import apply_alignments, summary_moments
+
+    summary = _document(summary)
+    transcript = _document(transcript) if transcript is not None else None
+    moments = summary_moments(claims, summary, transcript, sentence_splitter())
+    if transcript is not None and transcript_id is None:
+        transcript_id = source_id_for(transcript)
+    return apply_alignments(claims, moments, transcript_id, [], ())
+
+
+def load_cards(path: PathLike) -> CardsFile:
+    """A cards.yaml, checked as ``deckgen check`` does (every problem in one error)."""
+    return check_cards(path)
+
+
+def add_to_cards(
+    cards_path: PathLike,
+    sources: Sequence[PathLike],
+    **options,
+) -> ExtractReport:
+    """``deckgen extract``: the new claims of ``sources`` appended to ``cards_path``
+    (created if missing), never touching what is there. ``options`` are those of
+    ``deckgen.workflow.extract_to_cards``: model, speaker, max_per_hour, min_score,
+    summary_of, jobs, use_cache."""
+    from deckgen.workflow import extract_to_cards
+
+    return extract_to_cards(Path(cards_path), [Path(p) for p in sources], **options)
+
+
+def build_deck(cards: CardsFile | PathLike, output: PathLike | None = None) -> BuildReport:
+    """``deckgen build``: write the .apkg (default: ``<deck name>.apkg`` next to the
+    cards file) and advance the state file beside it."""
+    from deckgen import build
+
+    cards_file = cards if isinstance(cards, CardsFile) else check_cards(cards)
+    return build.build_deck(cards_file, Path(output) if output is not None else None)
+
+
+def write_preview(cards: CardsFile | PathLike, output: PathLike | None = None) -> Path:
+    """``deckgen preview``: write the HTML page of every card; return its path."""
+    from deckgen import build, preview
+
+    cards_file = cards if isinstance(cards, CardsFile) else check_cards(cards)
+    if output is None:
+        stem = build.default_output(cards_file).with_suffix("")
+        output = stem.with_name(stem.name + "-preview.html")
+    preview.write_preview(cards_file, Path(output))
+    return Path(output)
