@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen.document import Chapter
-from deckgen.words import STOPWORDS, common_words
+from deckgen.words import PLACE_STOPWORDS, common_words
 
 # How far a word's evidence reaches: a word said N seconds from a moment counts
 # exp(-N / REACH_SECONDS) of its weight there (and nothing past 4 x REACH_SECONDS).
@@ -56,58 +56,6 @@ NEIGHBOUR_COVERAGE = 0.3
 EVERYDAY_WEIGHT = 0.25
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-# Stop words: the shared list, and the contractions and small words that say nothing
-# about where in a talk a claim is said. (The person a summary is about is not a stop
-# word: align_summary() sets aside the words a summary uses all over.)
-_STOP = STOPWORDS | frozenset(
-    [
-        "being",
-        "it's",
-        "him",
-        "whom",
-        "says",
-        "while",
-        "because",
-        "such",
-        "only",
-        "other",
-        "another",
-        "both",
-        "each",
-        "every",
-        "own",
-        "same",
-        "too",
-        "well",
-        "even",
-        "still",
-        "here",
-        "now",
-        "again",
-        "further",
-        "once",
-        "he's",
-        "she's",
-        "they're",
-        "we're",
-        "i'm",
-        "don't",
-        "doesn't",
-        "can't",
-        "won't",
-        "isn't",
-        "aren't",
-        "s",
-        "t",
-        "ll",
-        "ve",
-        "re",
-        "d",
-        "m",
-    ]
-)
-
-
 _REFLEXIVE = frozenset(
     ["itself", "themselves", "himself", "herself", "yourself", "yourselves", "ourselves", "myself"]
 )
@@ -149,7 +97,7 @@ def tokens(text: str) -> list[str]:
         parts = [raw] if re.search(r"[A-Za-z]-\d", raw) else raw.split("-")
         for part in parts:
             lower = part.lower()
-            if part and lower not in _STOP and (len(lower) > 2 or lower.isdigit()):
+            if part and lower not in PLACE_STOPWORDS and (len(lower) > 2 or lower.isdigit()):
                 out.append(stem(lower))
     return out
 

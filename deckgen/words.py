@@ -126,6 +126,58 @@ STOPWORDS = frozenset(
 )
 
 
+# The shared list, and the contractions and small words that say nothing about where in
+# a talk a claim is said: alignment leaves these out too. (The person a summary is about
+# is not a stop word: align_summary() sets aside the words a summary uses all over.)
+PLACE_STOPWORDS = STOPWORDS | frozenset(
+    [
+        "being",
+        "it's",
+        "him",
+        "whom",
+        "says",
+        "while",
+        "because",
+        "such",
+        "only",
+        "other",
+        "another",
+        "both",
+        "each",
+        "every",
+        "own",
+        "same",
+        "too",
+        "well",
+        "even",
+        "still",
+        "here",
+        "now",
+        "again",
+        "further",
+        "once",
+        "he's",
+        "she's",
+        "they're",
+        "we're",
+        "i'm",
+        "don't",
+        "doesn't",
+        "can't",
+        "won't",
+        "isn't",
+        "aren't",
+        "s",
+        "t",
+        "ll",
+        "ve",
+        "re",
+        "d",
+        "m",
+    ]
+)
+
+
 @functools.cache
 def _shares() -> dict[str, float]:
     text = resources.files("deckgen").joinpath("common_words.txt").read_text(encoding="utf-8")
