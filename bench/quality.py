@@ -25,7 +25,6 @@ import json
 import re
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -35,8 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from golds import add_gold_option, gold_files  # noqa: E402
 
-from deckgen.extract import ExtractOptions, extract_claims, load_pipeline  # noqa: E402
-from deckgen.sources import load_document  # noqa: E402
+import deckgen  # noqa: E402
 from deckgen.timecode import parse_clock  # noqa: E402
 
 _PRONOUN_START = re.compile(r"^(?:it|this|that|they|these|those|he|she)\b", re.IGNORECASE)
@@ -61,20 +59,22 @@ def is_junk(card) -> str | None:
     return None
 
 
-def evaluate(gold_path: Path, options: ExtractOptions, model: str | None) -> dict:
+def evaluate(gold_path: Path, options: dict, model: str | None) -> dict:
+    """``options`` are deckgen.extract_claims's keywords (speaker, max_per_hour)."""
     gold = yaml.safe_load(gold_path.read_text())
     if "speaker" in gold:  # the person whose claims they are, when it is not --speaker
-        options = replace(options, speaker=gold["speaker"])
-    pipeline = load_pipeline(model)
+        options = {**options, "speaker": gold["speaker"]}
+    pipeline = deckgen.load_pipeline(model)
     cards_by_source = {}
     hours = 0.0
     started = time.perf_counter()
     for source_id, file in gold["source_files"].items():
-        doc = load_document(ROOT / file)
+        doc = deckgen.load_document(ROOT / file)
         if doc.duration:
             hours += doc.duration / 3600
         cards_by_source[source_id] = [
-            c.card for c in extract_claims(doc, source_id, pipeline, options)
+            c.card
+            for c in deckgen.extract_claims(doc, source_id=source_id, pipeline=pipeline, **options)
         ]
     seconds = time.perf_counter() - started
     covered, missed = [], []
@@ -115,15 +115,15 @@ def evaluate(gold_path: Path, options: ExtractOptions, model: str | None) -> dic
     }
 
 
-def show_lectures(folder: Path, options: ExtractOptions, model: str | None) -> None:
-    pipeline = load_pipeline(model)
+def show_lectures(folder: Path, options: dict, model: str | None) -> None:
+    pipeline = deckgen.load_pipeline(model)
     for path in sorted(folder.iterdir()):
         if path.suffix not in (".json", ".srt", ".vtt", ".tsv", ".txt") or (
             "stateofGPT." in path.name and path.suffix != ".json"
         ):
             continue
-        doc = load_document(path)
-        claims = extract_claims(doc, path.stem, pipeline, options)
+        doc = deckgen.load_document(path)
+        claims = deckgen.extract_claims(doc, source_id=path.stem, pipeline=pipeline, **options)
         hours = (doc.duration or 0) / 3600
         junk = sum(1 for c in claims if is_junk(c.card))
         print(f"\n## {path.name}: {len(claims)} cards, {len(claims) / hours:.1f}/hour, junk {junk}")
@@ -163,9 +163,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the full result here")
     parser.add_argument("--show", action="store_true", help="print every card")
     args = parser.parse_args()
-    options = ExtractOptions(speaker=args.speaker)
-    if args.max_per_hour:
-        options = ExtractOptions(speaker=args.speaker, max_per_hour=args.max_per_hour)
+    options = {"speaker": args.speaker, "max_per_hour": args.max_per_hour or None}
     golds = gold_files(
         args.gold, "gold-seeds.yaml", "gold-stateofGPT.yaml", "gold-twiml-guestrin.yaml"
     )

@@ -34,8 +34,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "twiml"
 _PIPE = r"""
 import sys, time
 sys.path.insert(0, {root!r})
-from deckgen.sources import load_document
-from deckgen.extract import load_pipeline
+from deckgen import load_document, load_pipeline
 docs = [load_document(p) for p in {files!r}]
 nlp = load_pipeline({model!r}).nlp
 started = time.perf_counter()
@@ -48,7 +47,7 @@ print(time.perf_counter() - started)
 def pick_files(corpus: Path, words: int) -> tuple[list[Path], int]:
     """The first files (by name) of the corpus holding at least ``words`` words."""
     sys.path.insert(0, str(ROOT))
-    from deckgen.sources import load_document
+    from deckgen import load_document
 
     chosen, total = [], 0
     for path in sorted(corpus.glob("*.vtt")):

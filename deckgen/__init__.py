@@ -23,6 +23,7 @@ from deckgen.api import (
     build_deck,
     extract_claims,
     load_cards,
+    load_pipeline,
     source_id_for,
     write_preview,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "extract_claims",
     "load_cards",
     "load_document",
+    "load_pipeline",
     "source_id_for",
     "write_preview",
 ]

@@ -46,6 +46,14 @@ def source_id_for(document: Document | PathLike) -> str:
     return slugify(Path(path).stem) or "source"
 
 
+def load_pipeline(model: str | None = None) -> Pipeline:
+    """The spaCy pipeline ``deckgen extract`` uses: ``model``, else the default one;
+    rules only (``pipeline.warning`` says why) when none is installed. Loaded once."""
+    from deckgen import extract
+
+    return extract.load_pipeline(model)
+
+
 def extract_claims(
     document: Document | PathLike,
     *,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import cli
+from tests.conftest import ROOT
 
 GOOD = """\
 deck:
@@ -364,3 +367,96 @@ def test_list_unknown_source(tmp_path: Path):
     result = run("list", "--cards", str(cards), "--source", "nope")
     assert result.exit_code == 1
     assert result.output == f"{cards}: no source 'nope' (sources in this file: talk)\n"
+
+
+# --------------------------------------------------------------------------- file errors
+# Every OSError on the person's files is one line naming the file, and exit code 1.
+
+
+def one_error_line(result, path: Path, *words: str) -> str:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"{path}: ") and "Traceback" not in result.output
+    for word in words:
+        assert word in lines[0]
+    return lines[0]
+
+
+def test_preview_into_a_missing_folder(tmp_path: Path):
+    cards = write_cards(tmp_path, GOOD)
+    out = tmp_path / "nonexistent" / "dir" / "x.html"
+    result = run("preview", "--cards", str(cards), "-o", str(out))
+    line = one_error_line(result, out, "cannot write the preview", "No such file or directory")
+    assert line.endswith("(check the folder exists and is writable)")
+
+
+@pytest.mark.parametrize("command", ["preview", "build"])
+def test_writing_under_a_file_instead_of_a_folder(tmp_path: Path, command: str):
+    cards = write_cards(tmp_path, GOOD)
+    out = cards / "x.out"  # ENOTDIR: cards.yaml is a file
+    result = run(command, "--cards", str(cards), "-o", str(out))
+    one_error_line(result, out, "cannot write", "Not a directory")
+
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_an_unreadable_state_file(tmp_path: Path, command: str):
+    cards = write_cards(tmp_path, GOOD)
+    state = tmp_path / "cards.state.json"
+    state.mkdir()  # cannot be read as a file, even by root
+    source = tmp_path / "notes.md"
+    source.write_text("A summary. It says that a brain runs on 20 watts.\n", encoding="utf-8")
+    args = ["extract", "--model", "none", str(source)] if command == "extract" else ["build"]
+    result = run(*args, "--cards", str(cards))
+    line = one_error_line(result, state, "is a folder, not a file")
+    assert "delete it" in line
+    assert cards.read_text(encoding="utf-8") == GOOD
+
+
+_NO_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search"]
+_NO_OVERRIDE.append("--inh-caps=-dac_override,-dac_read_search")
+
+
+def _run_in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run deckgen in ``folder`` made read-only. Root writes anywhere, so as root it
+    runs without the capabilities that override file permissions (util-linux setpriv)."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: a read-only folder cannot be arranged")
+        prefix = [setpriv, *_NO_OVERRIDE, "--"]
+    folder.chmod(0o555)
+    try:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "deckgen", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=folder,
+            timeout=120,
+        )
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("args", "target", "words"),
+    [
+        (["build"], "test-deck.apkg", "cannot write the deck"),
+        (["preview"], "test-deck-preview.html", "cannot write the preview"),
+        (["extract", "--model", "none", "notes.md"], "cards.yaml", "cannot write the cards file"),
+    ],
+)
+def test_a_read_only_folder(tmp_path: Path, args: list[str], target: str, words: str):
+    write_cards(tmp_path, GOOD)
+    (tmp_path / "notes.md").write_text("It says that a brain runs on 20 watts.\n", "utf-8")
+    result = _run_in_read_only_folder(tmp_path, *args)
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning:")]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0] == f"{target}: {words}: Permission denied " + (
+        "(check the folder exists and is writable)"
+    )
+    assert (tmp_path / "cards.yaml").read_text(encoding="utf-8") == GOOD
