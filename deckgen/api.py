@@ -69,15 +69,12 @@ def extract_claims(
     one ``deckgen extract`` uses); ``source_id`` defaults to the file name's slug.
     """
     from deckgen import extract
+    from deckgen.workflow import extract_options
 
     document = _document(document)
     if not isinstance(pipeline, extract.Pipeline):
         pipeline = extract.load_pipeline(pipeline)
-    options = extract.ExtractOptions(
-        max_per_hour=extract.DEFAULT_MAX_PER_HOUR if max_per_hour is None else max_per_hour,
-        min_score=extract.DEFAULT_MIN_SCORE if min_score is None else min_score,
-        speaker=speaker or "the speaker",
-    )
+    options = extract_options(max_per_hour, min_score, speaker)
     return extract.extract_claims(document, source_id or source_id_for(document), pipeline, options)
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from deckgen.build import NoteSpec, note_specs
-from deckgen.cards import CardsFile
+from deckgen.cards import Card, CardsFile
 from deckgen.errors import DeckgenError
 from deckgen.fsutil import write_file
 from deckgen.notetypes import CSS, NoteType
@@ -102,6 +102,39 @@ def _sides(spec: NoteSpec) -> list[dict[str, str]]:
     return faces
 
 
+def _card_data(card: Card, spec: NoteSpec) -> dict:
+    return {
+        "id": card.id,
+        "line": card.line,
+        "type": card.type,
+        "source": card.source or "",
+        "time": card.time,
+        "time_text": card.time_text,
+        "link": html.unescape(spec.fields[5]) if spec.fields[5] else "",
+        "tags": list(spec.tags),
+        "skip": card.skip,
+        "search": " ".join(
+            x for x in (card.id, card.front, card.back, card.text, card.extra, card.quote) if x
+        ).lower(),
+        "faces": _sides(spec),
+    }
+
+
+def _lengths(cards_file: CardsFile) -> dict[str, float | None]:
+    """Each source's length, where its file is at hand and readable."""
+    lengths: dict[str, float | None] = {}
+    for source in cards_file.sources:
+        path = cards_file.source_path(source)
+        length = None
+        if path is not None and path.is_file():
+            try:
+                length = load_document(path).duration
+            except DeckgenError:
+                length = None
+        lengths[source.id] = length
+    return lengths
+
+
 def preview_data(cards_file: CardsFile) -> dict:
     """Everything the page shows, as plain data (JSON-ready)."""
     specs = {spec.card_id: spec for spec in note_specs(cards_file)}
@@ -116,44 +149,13 @@ def preview_data(cards_file: CardsFile) -> dict:
         )
         for spec in note_specs(unskipped):
             specs.setdefault(spec.card_id, spec)
-    lengths: dict[str, float | None] = {}
-    for source in cards_file.sources:
-        path = cards_file.source_path(source)
-        length = None
-        if path is not None and path.is_file():
-            try:
-                length = load_document(path).duration
-            except DeckgenError:
-                length = None
-        lengths[source.id] = length
-
     order = {s.id: i for i, s in enumerate(cards_file.sources)}
     cards = sorted(
         cards_file.cards,
         key=lambda c: (order.get(c.source, len(order)), c.time is None, c.time or 0, c.line),
     )
-    out_cards = []
-    for card in cards:
-        spec = specs[card.id]
-        out_cards.append(
-            {
-                "id": card.id,
-                "line": card.line,
-                "type": card.type,
-                "source": card.source or "",
-                "time": card.time,
-                "time_text": card.time_text,
-                "link": html.unescape(spec.fields[5]) if spec.fields[5] else "",
-                "tags": list(spec.tags),
-                "skip": card.skip,
-                "search": " ".join(
-                    x
-                    for x in (card.id, card.front, card.back, card.text, card.extra, card.quote)
-                    if x
-                ).lower(),
-                "faces": _sides(spec),
-            }
-        )
+    out_cards = [_card_data(card, specs[card.id]) for card in cards]
+    lengths = _lengths(cards_file)
     sources = []
     for source in cards_file.sources:
         times = [c.time for c in cards_file.cards if c.source == source.id and c.time is not None]

@@ -123,11 +123,7 @@ def extract_to_cards(
     _check_summary_of(summary_of, source_paths, cards_file, cards_path)
     state_path = state_path_for(cards_path)
     state = load_state(state_path)
-    options = ExtractOptions(
-        max_per_hour=max_per_hour if max_per_hour is not None else DEFAULT_MAX_PER_HOUR,
-        min_score=min_score if min_score is not None else DEFAULT_MIN_SCORE,
-        speaker=speaker or "the speaker",
-    )
+    options = extract_options(max_per_hour, min_score, speaker)
     cache = Cache(enabled=use_cache)
     model_id = model_identity(model)
     documents = _Documents(cache)
@@ -163,6 +159,17 @@ def extract_to_cards(
         sources=tuple(_report(d, new_claims) for d in done),
         model=model_id,
         warning=rules_only_warning(model) if model_id.startswith("rules:") else None,
+    )
+
+
+def extract_options(
+    max_per_hour: float | None, min_score: float | None, speaker: str | None
+) -> ExtractOptions:
+    """The extractor's options, defaults for what is not given."""
+    return ExtractOptions(
+        max_per_hour=max_per_hour if max_per_hour is not None else DEFAULT_MAX_PER_HOUR,
+        min_score=min_score if min_score is not None else DEFAULT_MIN_SCORE,
+        speaker=speaker or "the speaker",
     )
 
 
