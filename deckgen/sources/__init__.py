@@ -8,9 +8,11 @@ How the format is decided (``format=`` overrides all of it):
    the content wins and the Document carries a warning saying so.
 2. No signature matched, but the extension names a format (``.vtt``, ``.srt``, ``.sbv``,
    ``.json``, ``.ass``...): that format's parser reads it, and says what is wrong and where.
-3. No signature, no telling extension: JSON, XML or text with subtitle cue timings is
-   an error (it is data, not prose). Otherwise it is Whisper's plain text (short lines,
-   no blank ones) or, last, a summary: prose.
+   But JSON or XML that no format claimed is an error, whatever the extension: it is
+   data, not prose.
+3. No signature, no telling extension: text with subtitle cue timings is an error.
+   Otherwise it is Whisper's plain text (short lines, no blank ones) or, last, a
+   summary: prose.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ _BY_EXTENSION = {
 # follow) or SBV's ``0:00:01.000,0:00:02.500``.
 _TIME = r"\d+(?::\d+){1,2}[.,]\d+"
 _CUE_TIMING = re.compile(
-    rf"^\s*(?:{_TIME}\s*-->\s*{_TIME}(?:\s+[\w-]+:\S+)*|{_TIME},{_TIME})\s*$", re.MULTILINE
+    rf"^[ \t]*(?:{_TIME}\s*-->\s*{_TIME}(?:\s+[\w-]+:\S+)*|{_TIME},{_TIME})\s*$", re.MULTILINE
 )
 
 __all__ = ["FORMATS", "Document", "SourceError", "detect_format", "load_document", "parse_bytes"]
@@ -98,7 +100,7 @@ def _detect(source: Text) -> tuple[ModuleType, str | None]:
     """The parser for a source and, when content and extension disagree, a warning."""
     suffix = source.path.suffix.lower()
     hinted = _BY_EXTENSION.get(suffix)
-    if hinted is not None and hinted.looks_like(source):
+    if hinted in SIGNED and hinted.looks_like(source):
         return hinted, None
     for parser in SIGNED:
         if parser.looks_like(source):
@@ -109,11 +111,12 @@ def _detect(source: Text) -> tuple[ModuleType, str | None]:
                     f"'{suffix}' says; read as {parser.LABEL}"
                 )
             return parser, warning
+    _refuse_data(source)
     if hinted is vtt:
         raise vtt.missing_header(source)
     if hinted is not None:
         return hinted, None
-    _refuse_data(source)
+    _refuse_cues(source)
     for parser in FALLBACKS:
         if parser.looks_like(source):
             return parser, None
@@ -121,7 +124,7 @@ def _detect(source: Text) -> tuple[ModuleType, str | None]:
 
 
 def _refuse_data(source: Text) -> None:
-    """Raise if the text is data a summary cannot be: JSON, XML or subtitle cues."""
+    """Raise if the text is JSON or XML that no parser claimed: data, not prose."""
     head = source.content.lstrip()
     if head[:1] in ("{", "["):
         try:
@@ -138,15 +141,19 @@ def _refuse_data(source: Text) -> None:
             "XML that is neither TTML nor YouTube timed text",
             hint=f"{ttml.SHAPE}; {srv.SHAPE}",
         )
+
+
+def _refuse_cues(source: Text) -> None:
+    """Raise if the text holds subtitle cue timings that no parser claimed."""
     timing = _CUE_TIMING.search(source.content)
     if timing is not None:
         line = source.content.count("\n", 0, timing.start()) + 1
         if "-->" in timing.group(0):
-            problem = "subtitle cues, but neither WebVTT (no 'WEBVTT' first line) nor SRT (no cue numbers)"
+            problem = "a subtitle cue, but neither WebVTT (no 'WEBVTT' first line) nor SRT (no cue numbers)"
         else:
-            problem = "subtitle cues, but not a complete SBV file"
+            problem = "an SBV caption timing, but the file does not start with one"
         raise source.error(
-            f"{problem}: a cue timing is on line {line}",
+            problem,
             line,
             hint="name the file .vtt, .srt or .sbv to read it as that format, or use --format",
         )

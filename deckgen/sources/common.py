@@ -163,8 +163,8 @@ def finish_segments(
         latest_start = max(latest_start, item.start)
         end = max(item.end, item.start)
         text = clean_speech(item.text)
-        if not text:
-            continue
+        if not _HAS_WORD.search(text):
+            continue  # nothing said: empty, or only marks such as '---'
         key = text.casefold()
         if key == previous_text:
             # The repeat covers time the first copy was spoken in: keep that time.

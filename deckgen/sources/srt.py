@@ -20,7 +20,10 @@ SHAPE = "an SRT cue is a number, then a line like 00:00:01,000 --> 00:00:02,500,
 
 _TIMING = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)")
 _SRT_TIME = re.compile(r"\d+:\d{2}:\d{2}[,.]\d{1,3}")
-_TURN_DASH = re.compile(r"^\s*[-–—]\s+")
+# A speaker turn: '- Hi' or '-Hi' (not '-5 degrees').
+_TURN_DASH = re.compile(r"^\s*[-–—](?:\s+|(?=[^\W\d_]))")
+# Formatting: HTML-like tags (<i>, <font color=...>) and ASS override blocks ({\an8}).
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>\n]*>|\{\\[^}\n]*\}")
 
 
 def looks_like(source: Text) -> bool:
@@ -30,6 +33,10 @@ def looks_like(source: Text) -> bool:
             match = _TIMING.match(lines[index + 1])
             return bool(match and _SRT_TIME.fullmatch(match.group(1)))
     return False
+
+
+def _text(line: str) -> str:
+    return _TURN_DASH.sub("", _MARKUP.sub("", line))
 
 
 def _timing(line: str) -> re.Match[str] | None:
@@ -65,7 +72,7 @@ def parse(source: Text, title: str) -> Document:
                 index += 1  # no cue anywhere: the file is not SRT (reported below)
                 continue
             # Text after a blank line inside a cue still belongs to that cue.
-            cues[-1][2].append(_TURN_DASH.sub("", line))
+            cues[-1][2].append(_text(line))
             index += 1
             continue
         timing_line = index + 1
@@ -81,7 +88,7 @@ def parse(source: Text, title: str) -> Document:
         while index < len(lines) and lines[index].strip():
             if _timing(lines[index]):
                 break  # a cue with no blank line before the next one
-            text_lines.append(_TURN_DASH.sub("", lines[index]))
+            text_lines.append(_text(lines[index]))
             index += 1
         # The next cue's number may sit in the last text line when blank lines are missing.
         if text_lines and index < len(lines) and _timing(lines[index]) and text_lines[-1].isdigit():
