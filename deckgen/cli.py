@@ -283,6 +283,10 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
     One row per file: the detected format, transcript or summary, the duration, and
     how many segments, words and chapters it holds. Use it to check your files
     before extracting cards from them.
+
+    The format is found from the content; the extension decides only when the
+    content fits no format. A file that looks like subtitles, JSON or XML is never
+    read as a summary: it parses, or fails with the line that is wrong.
     """
     from deckgen.sources import load_document
     from deckgen.timecode import format_clock
@@ -295,6 +299,8 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
         except DeckgenError as error:
             problems.extend(error.problems)
             continue
+        for warning in doc.warnings:
+            click.echo(f"warning: {warning}", err=True)
         duration = format_clock(doc.duration) if doc.duration is not None else "-"
         rows.append(
             (

@@ -49,6 +49,9 @@ class Document:
     # The end of the last timed entry in the file, speech or not (a hallucinated outro
     # is dropped from the segments but still tells how long the recording runs).
     duration: float | None = None
+    # What the reader should know but that did not stop the file being read, each a
+    # whole line naming the file (the content's format differs from the extension's).
+    warnings: tuple[str, ...] = ()
 
     @property
     def timed(self) -> bool:

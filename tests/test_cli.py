@@ -187,6 +187,18 @@ def test_sources_forced_format_that_does_not_fit():
     )
 
 
+def test_sources_warns_when_content_and_extension_disagree(tmp_path: Path):
+    misnamed = tmp_path / "talk.vtt"
+    misnamed.write_bytes((SOURCES / "quirks.srt").read_bytes())
+    result = run("sources", str(misnamed))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"warning: {misnamed}: the content is SRT, not WebVTT as '.vtt' says; read as SRT"
+    )
+    assert lines[2].split()[:2] == [str(misnamed), "srt"]
+
+
 def test_sources_missing_file():
     result = run("sources", "nope.srt")
     assert result.exit_code == 1

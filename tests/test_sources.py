@@ -336,3 +336,179 @@ def test_arbitrary_text_raises_only_our_error(parts: list[str], fmt: str | None)
         return
     starts = [s.start for s in doc.segments]
     assert all(s >= 0 for s in starts)
+
+
+# -- the caption formats of issue #18: SBV, json3, srv1/2/3, TTML, ASS/SSA
+
+FORMATS_DIR = FIXTURES / "formats"
+TALK = [
+    (0.5, 4.25, "Hello everyone, and welcome."),
+    (4.25, 9.125, "Today we talk about tokenization, which is hairy."),
+]
+
+
+def spans(path: Path) -> list[tuple[float, float, str]]:
+    return [(s.start, s.end, s.text) for s in load_document(path).segments]
+
+
+def test_sbv_to_the_millisecond():
+    assert load_document(FORMATS_DIR / "talk.sbv").format == "sbv"
+    assert spans(FORMATS_DIR / "talk.sbv") == [
+        *TALK,
+        (3598.0, 3602.375, "This caption crosses the hour."),
+    ]
+
+
+def test_ass_dialogue_only_tags_and_drawings_removed_in_time_order():
+    # The file lists the second line first, a Comment and a drawing: none of that shows.
+    assert spans(FORMATS_DIR / "talk.ass") == [
+        (0.5, 4.25, "Hello everyone, and welcome."),
+        (4.25, 9.13, "Today we talk about tokenization, which is hairy."),
+        (3598.0, 3602.37, "This line crosses the hour."),
+    ]
+    assert load_document(FORMATS_DIR / "talk.ssa").format == "ass"
+    assert spans(FORMATS_DIR / "talk.ssa") == [
+        (0.5, 4.25, "Hello everyone, and welcome."),
+        (4.25, 9.13, "Today we talk about tokenization, which is hairy."),
+    ]
+
+
+def test_ttml_ticks_frames_offsets_and_clock_times():
+    doc = load_document(FORMATS_DIR / "talk.ttml")
+    assert doc.format == "ttml"
+    assert [(s.start, s.end, s.text) for s in doc.segments] == [
+        (0.5, 4.25, "Hello everyone, and welcome."),  # 10,000,000 ticks a second
+        (4.24, 9.125, "Today we talk about tokenization,"),  # 4 s and 6 frames at 25 fps
+        (9.125, 12.0, "which is hairy."),  # begin and dur
+        (3598.0, 3602.375, "This cue crosses the hour."),
+    ]
+    assert [(w.start, w.text) for w in doc.segments[2].words] == [(10.0, "hairy")]
+
+
+@pytest.mark.parametrize("name", ["talk.json3", "talk.srv3"])
+def test_youtube_json3_and_srv3_keep_word_times(name: str):
+    doc = load_document(FORMATS_DIR / name)
+    assert doc.format == {"talk.json3": "json3", "talk.srv3": "srv"}[name]
+    assert [(s.start, s.end, s.text) for s in doc.segments] == [
+        (0.12, 4.32, "so today we talk"),
+        (2.66, 5.76, "about tokenization"),
+        (3725.401, 3728.0, "After the hour & done."),
+    ]
+    assert [(w.start, w.text) for w in doc.segments[0].words] == [
+        (0.12, "so"),
+        (0.36, "today"),
+        (0.72, "we"),
+        (1.0, "talk"),
+    ]
+
+
+def test_real_ttml_and_ass_from_pysubs2_agree():
+    ttml = load_document(FORMATS_DIR / "pysubs2-ttml_example.ttml")
+    ass = load_document(FORMATS_DIR / "pysubs2-ttml_example.ass")
+    assert (ttml.format, ass.format) == ("ttml", "ass")
+    assert len(ttml.segments) == len(ass.segments) == 11
+    assert [(s.start, s.end, s.text) for s in ttml.segments] == [
+        (s.start, s.end, s.text) for s in ass.segments
+    ]
+    assert ttml.segments[1].text == "that the image formed on the Retina should be inverted?"
+    second = load_document(FORMATS_DIR / "pysubs2-ttml_example2.ttml")
+    assert (second.segments[0].start, second.segments[-1].end) == (1.375, 50.041)
+    assert len(second.segments) == 10
+
+
+def test_real_srv1_and_srv3():
+    srv1 = load_document(FORMATS_DIR / "youtube-transcript-api-transcript.srv1")
+    assert [(s.start, s.end, s.text) for s in srv1.segments] == [
+        (0.0, 1.54, "Hey, this is just a test"),
+        (1.54, 5.7, "this is not the original transcript"),  # escaped <i> removed
+        (5.7, 8.939, "just something shorter, I made up for testing"),
+    ]
+    srv3 = load_document(FORMATS_DIR / "pytube-captions.srv3")
+    assert [(s.start, s.text) for s in srv3.segments] == [
+        (0.32, "本影片包含隱藏式字幕。"),
+        (1.76, "如要啓動字幕，請按一下這裡的圖示。"),
+    ]
+    assert srv3.segments[1].end == 6.879
+
+
+# -- detection: subtitles, JSON and XML are never a summary
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("talk.json", '{"text": "hi", "chunks": []}', ": JSON that is neither Whisper JSON"),
+        ("talk.json", "Just two words.", ":1: not valid JSON"),
+        ("talk.txt", '{"text": "hi", "chunks": []}', ": JSON that is neither Whisper JSON"),
+        ("talk.txt", "<?xml version='1.0'?><html/>", ": XML that is neither TTML"),
+        ("talk.ttml", "<?xml version='1.0'?>\n<html/>", ": XML that is neither TTML"),
+        (
+            "talk.ttml",
+            "<tt>\n<body><p begin='1'>x</div></body></tt>",
+            ":2: not valid XML: mismatched tag",
+        ),
+        (
+            "talk.txt",
+            "Intro\n\n00:00:01.000 --> 00:00:02.000\nHi\n",
+            ":3: a subtitle cue, but neither WebVTT",
+        ),
+        ("talk.vtt", "Just two words.", ":1: a WebVTT file must start with 'WEBVTT'"),
+        ("talk.srt", "Just two words.", ": no SRT cue with speech found"),
+        ("talk.ass", "Just two words.", ": no [Events] section"),
+        ("talk.json3", '{"events": 3}', ": JSON that is neither Whisper JSON"),
+        ("talk.json3", '{"events": [{"tStartMs": 0, "segs": [1]}]}', ": event 1: each seg"),
+        (
+            "talk.ttml",
+            '<!DOCTYPE tt [<!ENTITY a "aaaa">]><tt/>',
+            ":1: XML with a DOCTYPE is not read",
+        ),
+        ("talk.ttml", '<tt>\n<body><p end="1s">x</p></body></tt>', ":2: <p> has no begin time"),
+    ],
+)
+def test_data_that_is_not_a_transcript_is_an_error(name: str, content: str, message: str):
+    with pytest.raises(SourceError) as info:
+        parse_bytes(content.encode(), name)
+    assert str(info.value).startswith(name + message)
+    assert len(info.value.problems) == 1
+
+
+def test_a_json_that_is_not_whisper_is_not_a_summary():
+    # Issue #16: any JSON, whatever the file is called, is data, never a summary's prose.
+    data = b'{"title": "A talk", "paragraphs": ["The transformer is a computer."]}'
+    for name in ("notes.json", "notes.txt", "notes.md"):
+        with pytest.raises(SourceError) as info:
+            parse_bytes(data, name)
+        assert "JSON that is neither Whisper JSON nor YouTube json3" in str(info.value)
+
+
+def test_content_wins_over_the_extension_with_a_warning(tmp_path: Path):
+    misnamed = tmp_path / "talk.srt"
+    misnamed.write_bytes((FORMATS_DIR / "talk.sbv").read_bytes())
+    doc = load_document(misnamed)
+    assert doc.format == "sbv"
+    assert doc.warnings == (f"{misnamed}: the content is SBV, not SRT as '.srt' says; read as SBV",)
+    assert load_document(FORMATS_DIR / "talk.sbv").warnings == ()
+
+
+def test_every_new_format_is_detected_by_content_alone(tmp_path: Path):
+    for name, fmt in [
+        ("talk.sbv", "sbv"),
+        ("talk.json3", "json3"),
+        ("talk.srv3", "srv"),
+        ("youtube-transcript-api-transcript.srv1", "srv"),
+        ("talk.ttml", "ttml"),
+        ("talk.ass", "ass"),
+        ("talk.ssa", "ass"),
+    ]:
+        renamed = tmp_path / f"{name}.txt"
+        renamed.write_bytes((FORMATS_DIR / name).read_bytes())
+        assert load_document(renamed).format == fmt, name
+
+
+def test_srt_markup_turn_dashes_and_a_blank_line_inside_a_cue():
+    doc = parse_bytes(
+        b"1\n00:00:01,000 --> 00:00:02,000\n<i>-Hi</i> {\\an8}there\n\n-5 degrees out\n\n"
+        b"2\n00:00:02,000 --> 00:00:03,000\n---\n",
+        "x.srt",
+    )
+    assert [s.text for s in doc.segments] == ["Hi there -5 degrees out"]

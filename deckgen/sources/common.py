@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 from deckgen.document import TRANSCRIPT, Document, Segment, Word
 from deckgen.errors import SourceError
@@ -107,6 +108,13 @@ def clean_speech(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+class NoTimedSpeechError(SourceError):
+    """A file read as a timed format holds no timed speech at all."""
+
+    def __init__(self, path: Path, message: str, hint: str) -> None:
+        super().__init__(SourceError.at(message, path, hint=hint).problems[0])
+
+
 @dataclass(frozen=True)
 class RawSegment:
     """A segment as read, before cleanup; ``line`` is where it starts in the file."""
@@ -150,8 +158,8 @@ def finish_segments(
         latest_start = max(latest_start, item.start)
         end = max(item.end, item.start)
         text = clean_speech(item.text)
-        if not text:
-            continue
+        if not _HAS_WORD.search(text):
+            continue  # nothing said: empty, or only marks such as '---'
         key = text.casefold()
         if key == previous_text:
             # The repeat covers time the first copy was spoken in: keep that time.
@@ -175,9 +183,114 @@ def timed_document(
     """The Document of a timed transcript, from its raw segments."""
     segments = finish_segments(source, raw, numbered_segments=numbered_segments)
     if not segments:
-        raise source.error(
+        raise NoTimedSpeechError(
+            source.path,
             f"no timed speech found for format {format_name}",
             hint="check the file, or leave out --format to let deckgen detect it",
         )
     duration = max(max(item.end for item in raw), segments[-1].end)
     return Document(source.path, format_name, TRANSCRIPT, title, segments, duration=duration)
+
+
+# -- XML (TTML and YouTube's timed text)
+
+
+@dataclass
+class XmlNode:
+    """An XML element: its local name (prefix dropped), attributes (local names), the line
+    it starts on, and its children: nodes and text, in order."""
+
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    children: list[XmlNode | str] = field(default_factory=list)
+
+    def text(self, line_break: str = " ") -> str:
+        """All the text inside, with ``<br/>`` as ``line_break``."""
+        parts: list[str] = []
+        stack: list[XmlNode | str] = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                parts.append(item)
+            elif item.tag == "br":
+                parts.append(line_break)
+            else:
+                stack.extend(reversed(item.children))
+        return "".join(parts)
+
+    def iter(self, *tags: str) -> Iterable[XmlNode]:
+        """Every element below (and including) this one named one of ``tags``, in order."""
+        stack: list[XmlNode] = [self]
+        while stack:
+            node = stack.pop()
+            if node.tag in tags:
+                yield node
+            stack.extend(reversed([c for c in node.children if isinstance(c, XmlNode)]))
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def parse_xml(source: Text) -> XmlNode:
+    """The root element of an XML source. DTDs and entity declarations are refused (no
+    entity expansion, nothing fetched); errors name the line."""
+    # The text is already decoded: a declared encoding would only confuse the parser.
+    content = _XML_DECLARATION.sub(lambda m: "\n" * m.group(0).count("\n"), source.content)
+    parser = expat.ParserCreate()
+    stack: list[XmlNode] = []
+    roots: list[XmlNode] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        node = XmlNode(
+            _local(name), {_local(k): v for k, v in attrs.items()}, parser.CurrentLineNumber
+        )
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def text(data: str) -> None:
+        if stack:
+            stack[-1].children.append(data)
+
+    def refuse_dtd(*_args: object) -> None:
+        raise _DtdRefused(parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    try:
+        parser.Parse(content, True)
+    except expat.ExpatError as exc:
+        raise source.error(
+            f"not valid XML: {expat.ErrorString(exc.code)}", exc.lineno or None
+        ) from None
+    except _DtdRefused as exc:
+        raise source.error(
+            "XML with a DOCTYPE is not read", exc.line, hint="remove the <!DOCTYPE ...> part"
+        ) from None
+    if not roots:  # pragma: no cover - expat reports "no element found" first
+        raise source.error("not valid XML: no element found")
+    return roots[0]
+
+
+class _DtdRefused(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def ordered(raw: list[RawSegment]) -> list[RawSegment]:
+    """Segments by start time, for formats whose entries need not be in time order
+    (ASS events, TTML paragraphs in several regions)."""
+    return sorted(raw, key=lambda item: item.start)

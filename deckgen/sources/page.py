@@ -13,6 +13,8 @@ from deckgen.sources.common import RawSegment, Text, parse_timestamp, timed_docu
 
 FORMAT = "timestamped-page"
 KIND = TRANSCRIPT
+LABEL = "a timestamped transcript page"
+SHAPE = "lines look like 00:13:10.760 | text"
 
 _LINE = re.compile(r"^\s*(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\s*\|\s?(.*)$")
 _BOILERPLATE = re.compile(

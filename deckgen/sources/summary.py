@@ -13,6 +13,8 @@ from deckgen.sources.common import Text, parse_timestamp
 
 FORMAT = "summary"
 KIND = SUMMARY
+LABEL = "a summary"
+SHAPE = "paragraphs of prose, with an optional chapter list"
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _BULLET = r"(?:[-*•+]\s+|\d+[.)]\s+)?"

@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 
 from deckgen.document import TRANSCRIPT, Document
+from deckgen.errors import SourceError
 from deckgen.sources.common import RawSegment, Text, parse_timestamp, timed_document
 
 FORMAT = "vtt"
 KIND = TRANSCRIPT
+LABEL = "WebVTT"
+SHAPE = "a WebVTT file starts with 'WEBVTT'; a cue is a line like 00:01.000 --> 00:02.500, then its text"
 
 _TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+.*)?$")
 _TAG = re.compile(r"<[^>\n]*>")
@@ -25,6 +28,11 @@ def looks_like(source: Text) -> bool:
     return source.content.lstrip().startswith("WEBVTT")
 
 
+def missing_header(source: Text, hint: str = "add a first line 'WEBVTT'") -> SourceError:
+    first = next((i for i, line in enumerate(source.lines) if line.strip()), 0)
+    return source.error("a WebVTT file must start with 'WEBVTT'", first + 1, hint=hint)
+
+
 def _cue_text(line: str) -> str:
     return _TAG.sub("", line).strip()
 
@@ -33,14 +41,11 @@ def parse(source: Text, title: str) -> Document:
     lines = source.lines
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     if not lines[first].lstrip().startswith("WEBVTT"):
-        raise source.error(
-            "a WebVTT file must start with 'WEBVTT'",
-            first + 1,
-            hint="leave out --format to let deckgen detect the format",
-        )
+        raise missing_header(source, hint="leave out --format to let deckgen detect the format")
     raw: list[RawSegment] = []
     previous_lines: list[str] = []
-    index = first + 1
+    # The header (metadata such as 'Kind: captions') runs to the first blank line.
+    index = _skip_block(lines, first)
     while index < len(lines):
         line = lines[index]
         if not line.strip():
@@ -50,10 +55,23 @@ def parse(source: Text, title: str) -> Document:
             index = _skip_block(lines, index)
             continue
         timing = _TIMING.match(line) if "-->" in line else None
+        if timing is None and "-->" in line:
+            raise source.error(
+                f"malformed cue timing '{line.strip()[:60]}'",
+                index + 1,
+                hint="WebVTT timings look like 00:01.000 --> 00:02.500, with spaces around -->",
+            )
         if timing is None:
-            # A cue id, if the next line is the timing; otherwise stray text: skip.
-            index += 1
-            continue
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if "-->" in following:
+                index += 1  # a cue id; the timing comes next
+                continue
+            raise source.error(
+                f"text with no cue timing: '{line.strip()[:40]}'",
+                index + 1,
+                hint="a cue is an optional id line, then 'start --> end', then its text; "
+                "a comment starts with NOTE",
+            )
         start, end = parse_timestamp(timing.group(1)), parse_timestamp(timing.group(2))
         if start is None or end is None:
             raise source.error(

@@ -12,6 +12,8 @@ from deckgen.sources.common import RawSegment, Text, parse_timestamp, timed_docu
 
 FORMAT = "whisper-console"
 KIND = TRANSCRIPT
+LABEL = "whisper console output"
+SHAPE = "lines look like [01:02.500 --> 01:04.000]  text"
 
 _LINE = re.compile(r"^\[([^\]\s]+)\s*-->\s*([^\]\s]+)\]\s?(.*)$")
 

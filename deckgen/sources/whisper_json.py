@@ -10,6 +10,8 @@ from deckgen.sources.common import RawSegment, Text, timed_document
 
 FORMAT = "whisper-json"
 KIND = TRANSCRIPT
+LABEL = "Whisper JSON"
+SHAPE = 'Whisper JSON looks like {"segments": [{"start": 1.5, "end": 3.0, "text": "..."}]}'
 
 
 def looks_like(source: Text) -> bool:

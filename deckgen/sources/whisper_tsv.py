@@ -7,6 +7,8 @@ from deckgen.sources.common import RawSegment, Text, timed_document
 
 FORMAT = "whisper-tsv"
 KIND = TRANSCRIPT
+LABEL = "Whisper TSV"
+SHAPE = "Whisper TSV starts with a line start<TAB>end<TAB>text"
 
 
 def looks_like(source: Text) -> bool:

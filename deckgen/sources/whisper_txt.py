@@ -7,6 +7,8 @@ from deckgen.sources.common import Text, clean_speech
 
 FORMAT = "whisper-txt"
 KIND = TRANSCRIPT
+LABEL = "Whisper text"
+SHAPE = "one line of speech per segment"
 
 
 def looks_like(source: Text) -> bool:

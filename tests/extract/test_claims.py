@@ -7,12 +7,14 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import cli
-from deckgen.extract.claims import extract_claims
+from deckgen.extract.claims import ExtractOptions, extract_claims
+from deckgen.sources import load_document
 from deckgen.timecode import parse_clock
-from tests.conftest import ROOT, import_apkg
+from tests.conftest import FIXTURES, ROOT, import_apkg
 from tests.extract.conftest import claims_of
 
 
@@ -88,3 +90,40 @@ def test_extract_build_and_import_finds_the_required_cards(tmp_path: Path, colle
         ]
         assert matches, f"no card for {claim!r} near {said_at}"
         assert "Making AI accessible" in shown(matches[0])
+
+
+# -- round trip: every caption format of issue #18 gives cards at the captions' times
+
+_CAPTION_FIXTURES = [
+    "formats/talk.sbv",
+    "formats/talk.json3",
+    "formats/talk.srv3",
+    "formats/talk.ttml",
+    "formats/talk.ass",
+    "formats/talk.ssa",
+    "formats/pysubs2-ttml_example.ttml",
+    "formats/pysubs2-ttml_example2.ttml",
+    "formats/pysubs2-ttml_example.ass",
+    "formats/youtube-transcript-api-transcript.srv1",
+    "peers/webvtt-py/sample.sbv",
+]
+
+
+@pytest.mark.parametrize("name", _CAPTION_FIXTURES)
+def test_cards_from_every_caption_format_keep_the_caption_times(pipeline, name: str):
+    doc = load_document(FIXTURES / name)
+    claims = extract_claims(doc, "talk", pipeline, ExtractOptions(max_per_hour=600, min_score=0))
+    assert claims, "a fixture with English speech gives at least one card"
+    for claim in claims:
+        start = claim.sentence.start
+        # A card starts where a caption (or a timed word) starts, to the millisecond...
+        starts = {s.start for s in doc.segments} | {w.start for s in doc.segments for w in s.words}
+        assert start in starts, (name, start)
+        # ...and a caption starting there holds the card's first word (two captions may
+        # start together); the card's time is that second (never after it is said).
+        first_word = claim.sentence.text.split()[0]
+        at_start = [
+            s.text for s in doc.segments if s.start == start or start in {w.start for w in s.words}
+        ]
+        assert any(first_word in text for text in at_start), (name, first_word, at_start)
+        assert claim.card.time == float(int(start))
