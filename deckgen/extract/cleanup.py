@@ -43,6 +43,35 @@ _JUDGEMENT = re.compile(
     re.IGNORECASE,
 )
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+# A restart: words said, abandoned at a dash (or a comma), and said again: "we have,
+# say -- we have an oligopoly" is "we have an oligopoly".
+_W = r"[\w'’]+"
+_RESTARTS = [
+    re.compile(
+        rf"\b(?P<start>{_W}(?:\s+{_W}){{0,3}})[\s,]+(?:{_W}[\s,]+){{0,4}}?(?:--|—)\s*(?P=start)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b(?P<start>{_W}(?:\s+{_W}){{1,3}}),\s+(?P=start)\b", re.IGNORECASE),
+]
+# "It's a -- the model is": an abandoned opening of function words before a dash.
+_FALSE_START = re.compile(
+    r"^(?:(?:the|a|an|it's|it|we|i|you|they|this|that|there's|so|and|but|is)[\s,]+){1,3}"
+    r"(?:--|—)\s*(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def remove_restarts(text: str) -> str:
+    """``text`` without the words a speaker abandoned and said again."""
+    out = text
+    for pattern in _RESTARTS:
+        out = pattern.sub(_last, out)
+    return _FALSE_START.sub("", out)
+
+
+def _last(match: re.Match) -> str:
+    """The words as said the second time (their case as said then)."""
+    return match.group(0)[len(match.group(0)) - len(match.group("start")) :]
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -56,7 +85,8 @@ def clean_claim(text: str) -> str:
 
 
 def _clean_one(text: str) -> str:
-    out = re.sub(r",?\s*\b(?:right|you know|isn't it|no)\?\s*$", ".", text.strip())
+    out = remove_restarts(text.strip())
+    out = re.sub(r",?\s*\b(?:right|you know|isn't it|no)\?\s*$", ".", out)
     for _ in range(2):
         out = LEADING_FILLERS.sub("", out)
         out = _JUDGEMENT.sub("", out)
