@@ -70,10 +70,51 @@ def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
             index += 1
 
 
+def _words(text: str) -> frozenset[str]:
+    """A table of words written as one string."""
+    return frozenset(text.split())
+
+
+# A cue boundary where a new clause starts: the next word opens one, or the cue before
+# ends on a comma. Long unpunctuated speech is cut there, not mid-phrase.
+_CLAUSE_OPENERS = _words(
+    "so and but because now then i we you it it's that's there this they which when "
+    "if what or okay ok well yeah right"
+)
+# Words a phrase never ends on: a cut after one leaves a fragment ("...rather than.").
+DANGLING = _words(
+    "a an the of to in on at for with from by than that as is are was were be and or "
+    "but because very more most their our your my his her its this these those which "
+    "who"
+)
+_MIN_PIECE_WORDS = 8
+_MAX_PIECE_WORDS = 30
+
+
 def _split_at_segments(
     full: str, begin: int, end: int, offsets: list[int]
 ) -> list[tuple[int, str]]:
-    cuts = [begin] + [o for o in offsets if begin < o < end] + [end]
+    """A long unpunctuated stretch cut at the cue boundaries where a clause starts, so
+    a piece is a phrase, not words cut mid-phrase at a subtitle boundary; when no such
+    boundary comes for a long while, at a boundary that leaves no dangling word."""
+    cuts = [begin]
+    for o in (o for o in offsets if begin < o < end):
+        before = full[cuts[-1] : o].split()
+        after = full[o:end].split()
+        if not before or not after:
+            continue
+        words = len(before)
+        opens = after[0].lower().strip(",.") in _CLAUSE_OPENERS or before[-1].endswith(
+            (",", ";", ":")
+        )
+        clean_end = before[-1].lower().strip(",.") not in DANGLING
+        if (
+            (words >= _MIN_PIECE_WORDS and opens)
+            or (words >= _MAX_PIECE_WORDS and clean_end)
+            or words >= 2 * _MAX_PIECE_WORDS
+        ):
+            cuts.append(o)
+    cuts.append(end)
     pieces = []
     for a, b in itertools.pairwise(cuts):
         piece = full[a:b].strip()
@@ -82,16 +123,28 @@ def _split_at_segments(
     return pieces
 
 
+# A time estimated from a word's place in its cue is moved this much earlier: speech
+# is not even, and a card must never start after its words are said.
+_EARLY_SECONDS = 1.0
+
+
 def _time_at(doc: Document, offsets: list[int], char: int) -> float:
     """Start time of the words at ``char``: the word's own time when the source has
-    word times, else the start of its segment (never after the words are spoken)."""
+    word times; else estimated from where the words sit in their cue's text (a cue
+    spoken evenly from its start to its end), a little early, and never before the
+    cue's start."""
     number = max(0, bisect.bisect_right(offsets, char) - 1)
     segment = doc.segments[number]
+    into = max(0, char - offsets[number])
     if segment.words:
-        words_before = len(segment.text[: max(0, char - offsets[number])].split())
+        words_before = len(segment.text[:into].split())
         if 0 <= words_before < len(segment.words):
             return min(segment.words[words_before].start, max(segment.start, segment.end))
-    return segment.start
+    if not into or segment.end <= segment.start or not segment.text:
+        return segment.start
+    share = min(1.0, into / len(segment.text))
+    estimate = segment.start + share * (segment.end - segment.start) - _EARLY_SECONDS
+    return max(segment.start, round(estimate, 2))
 
 
 # Speech states a point in a long sentence and lands it in a short one ("LLMs don't
@@ -161,3 +214,47 @@ def _completes(sentence: Sentence) -> bool:
 
 def _joined(first: Sentence, second: Sentence) -> Sentence:
     return replace(first, text=f"{first.text} {second.text}")
+
+
+# The host speaking: to the guest about their work, or about the show.
+_ADDRESS = re.compile(
+    r"\b(?:you (?:mentioned|said|talked|described|brought up|alluded|referred|were saying|"
+    r"noted|wrote|spoke|kind of mentioned)|you've (?:done|worked|been working)|"
+    r"your (?:work|research|team|paper|papers|background|company|lab|group|book|talk|startup|"
+    r"thesis|role|journey|perspective)|tell (?:us|me)|(?:i'm|i am) your host|"
+    r"(?:my|our) guest|welcome to the (?:show|podcast)|thanks for joining|this week(?:'s)? "
+    r"(?:we|on|show|episode)|in this episode|on (?:this|today's) (?:show|episode))\b",
+    re.IGNORECASE,
+)
+# "..., right?": the speaker checking they are followed, not a question.
+_TAG_QUESTION = re.compile(
+    r"\b(?:right|you know|isn't it|no|correct|yeah|okay|ok|does that make sense)\W*\?\s*$", re.I
+)
+_SHOW = re.compile(r"\b(?:podcast|episode|your host|my guest|our guest|welcome to)\b", re.I)
+# How far into a talk its opening (the host introducing the show and the guest) may go.
+_OPENING_UNITS = 40
+
+
+def host_units(units: list[Sentence]) -> frozenset[int]:
+    """Indexes of the units an interview's host says (captions name no speaker; the
+    turns are inferred): the opening, up to the first question, when it introduces a
+    show or a guest; each question; and the words addressing the guest just before a
+    question ("You mentioned X. How does...?") or anywhere ("your paper shows...")."""
+    host: set[int] = set()
+    questions = [
+        n
+        for n, u in enumerate(units)
+        if is_question(u) and len(u.text.split()) >= 4 and not _TAG_QUESTION.search(u.text)
+    ]
+    if questions and questions[0] < _OPENING_UNITS:
+        opening = range(questions[0] + 1)
+        if any(_SHOW.search(units[n].text) for n in opening):
+            host.update(opening)
+    for q in questions:
+        host.add(q)
+        n = q - 1
+        while n >= 0 and q - n <= 3 and n not in host and _ADDRESS.search(units[n].text):
+            host.add(n)
+            n -= 1
+    host.update(n for n, u in enumerate(units) if _ADDRESS.search(u.text))
+    return frozenset(host)
