@@ -12,24 +12,36 @@ from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
 from deckgen.extract.patterns import content_words
 from deckgen.extract.phrases import (
     ACRONYM,
+    CAPTION_ERROR,
     PRONOUN_SUBJECTS,
-    cloze_target,
+    cause_question,
+    comparison_question,
+    contrast_blanks,
+    definition_question,
     find_antecedent,
     id_words,
-    key_term,
     leading_pronoun,
-    named_list,
-    reporting_verb,
-    subject_of,
+    name_list,
+    number_blank,
+    term_blank,
     topic_before,
 )
-from deckgen.extract.sentences import Sentence
+from deckgen.extract.sentences import DANGLING, Sentence, host_units
 from deckgen.words import STOPWORDS as _STOPWORDS
-from deckgen.words import common_words
+from deckgen.words import WORD as _WORD
+from deckgen.words import common_words, rare_words
 
 DEFAULT_SPEAKER = "the speaker"
 # The sentences before a claim that may say what its pronoun stands for.
 _CONTEXT_SENTENCES = 2
+# A talk this long says a real term more than once.
+_ATTESTING_WORDS = 2000
+# Most blanks on one card: more than a learner recalls at once.
+MAX_BLANKS = 3
+# "The latter", "the former": a reference no card can resolve.
+_OPEN_REFERENCE = re.compile(r"\b(?:the )?(?:latter|former)\b", re.IGNORECASE)
+# A verb that reports someone else's words: "I" after it is not the speaker.
+_REPORTED = frozenset(["say", "tell", "ask", "argue", "claim", "write", "joke"])
 _OPENS_WITH_PRONOUN = re.compile(
     r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
 )
@@ -47,9 +59,10 @@ class Draft:
 
 
 def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft | None:
-    """Rules-only drafting: cloze the first number (with its unit), else a question."""
-    cleaned = third_person(clean_claim(claim_text), speaker)
-    if len(cleaned.split()) < 5:
+    """Rules-only drafting: cloze the first number (with its unit); else "What is X?"
+    for "X is a Y"; else a cloze of the claim's rarest word; else no card."""
+    cleaned = third_person_outside_quotes(clean_claim(claim_text), speaker)
+    if len(cleaned.split()) < 5 or is_fragment(cleaned):
         return None
     match = re.search(
         r"\b\d[\d,.]*(?:\s+(?:to|or)\s+(?:a\s+)?\d[\d,.]*|\s+(?:to|or)\s+a\s+\w+)?"
@@ -59,14 +72,51 @@ def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft
         re.IGNORECASE,
     )
     words = content_words(cleaned)
-    if match:
+    if match and match.start() > 0:
         text = cleaned[: match.start()] + "{{c1::" + match.group(0) + "}}" + cleaned[match.end() :]
         return Draft("cloze", text=text, id_words=tuple(words))
-    topic = _rules_topic([*context, claim_text])
-    front = (
-        f"What does {speaker} say about {topic}?" if topic else f"What does {speaker} claim here?"
+    definition = re.match(
+        r"^(?P<x>(?!(?:it|this|that|they|these|those|there|he|she|we|you)\b)[\w.-]+(?: [\w.-]+){0,4}) "
+        r"(?P<be>is|are) (?P<y>(?:a|an|the) .{8,})$",
+        cleaned,
+        re.IGNORECASE,
     )
-    return Draft("basic", front=front, back=cleaned, id_words=tuple(words))
+    if definition and rare_words(definition.group("x")):
+        x = definition.group("x")
+        x = x if x[:2].isupper() else x[0].lower() + x[1:]
+        back = definition.group("y")
+        return Draft(
+            "basic",
+            front=f"What {definition.group('be')} {x}?",
+            back=back[0].upper() + back[1:],
+            id_words=tuple(words),
+        )
+    rare = [w for w in _WORD.findall(cleaned[1:]) if rare_words(w) and len(w) >= 5]
+    if rare:
+        return Draft("cloze", text=_hide(cleaned, max(rare, key=len)), id_words=tuple(words))
+    return None
+
+
+def is_fragment(text: str) -> bool:
+    """Words cut mid-phrase ("...rather than.") or pointing at what no card shows
+    ("the latter")."""
+    words = text.rstrip(" .!?").split()
+    return bool(not words or words[-1].lower() in DANGLING or _OPEN_REFERENCE.search(text))
+
+
+_SAYS = re.compile(r"\b(?:says?|said|tells?|told|asks?|asked|argues?|argued)\b")
+
+
+def third_person_outside_quotes(text: str, speaker: str) -> str:
+    """third_person, but not in the words the speaker reports someone else saying
+    ("roboticists say I couldn't do that")."""
+    reported = _SAYS.search(text)
+    if reported and not re.match(
+        r"^\W*I\b", text[: reported.start()].split(",")[-1].strip() or "x"
+    ):
+        head, tail = text[: reported.start()], text[reported.start() :]
+        return third_person(head, speaker) + tail if head else text
+    return third_person(text, speaker)
 
 
 def _rules_topic(texts: list[str], exclude: str = "") -> str | None:
@@ -98,16 +148,29 @@ def _conjugate(token) -> str:
 
 def _hide(text: str, target: str) -> str:
     """``text`` with its first ``target`` made cloze deletion c1."""
-    index = text.find(target)
-    return text[:index] + "{{c1::" + target + "}}" + text[index + len(target) :]
+    return _hide_all(text, [target])
+
+
+def _hide_all(text: str, targets: list[str]) -> str:
+    """``text`` with each of ``targets`` (at most MAX_BLANKS) made cloze c1, c2, ...
+    at its first whole-word occurrence."""
+    for number, target in enumerate(targets[:MAX_BLANKS], start=1):
+        match = re.search(rf"(?<![\w{{:]){re.escape(target)}(?![\w}}])", text)
+        if match is None:
+            continue
+        text = f"{text[: match.start()]}{{{{c{number}::{target}}}}}{text[match.end() :]}"
+    return text
 
 
 class SpacyDrafter:
     """Drafting with the trained pipeline: entities, noun chunks and dependencies."""
 
-    def __init__(self, nlp, speaker: str) -> None:
+    def __init__(self, nlp, speaker: str, counts: dict[str, int] | None = None) -> None:
         self.nlp = nlp
         self.speaker = speaker
+        # How often the talk says each word (lowercase): a blank said once and rare in
+        # English is likely a caption error.
+        self.counts = counts
 
     def parse_many(self, texts: list[str], batch_size: int = 64) -> dict[str, object]:
         unique = list(dict.fromkeys(texts))
@@ -121,28 +184,54 @@ class SpacyDrafter:
         context_texts: list[str] = (),
         reasons: tuple[str, ...] = (),
     ) -> Draft | None:
-        """A card for one claim. ``context_docs`` are the parsed sentences before it
-        (parsed only when the claim needs them, for a pronoun); ``context_texts`` the
-        same sentences as text, for a cheap topic when they were not parsed; ``reasons``
-        why the claim scored (a recommendation, a contrast: what to ask)."""
-        doc = parsed[clean_claim(claim_text)]
-        if len(doc) < 5:
+        """A card for one claim, or None. ``context_docs`` are the parsed sentences
+        before it (parsed only when the claim needs them, for a pronoun);
+        ``context_texts`` the same sentences as text, for a cheap topic when they were
+        not parsed; ``reasons`` why the claim scored.
+
+        A question only when the claim's structure gives one its back answers
+        (definition, naming, cause, comparison); else a cloze of what is worth
+        recalling (a number with its unit, a contrasted pair, a list of names, the
+        claim's own term); else no card."""
+        cleaned = clean_claim(claim_text)
+        doc = parsed[cleaned]
+        if len(doc) < 5 or is_fragment(cleaned):
             return None
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
             topic = _rules_topic(context_texts, exclude=doc.text)
-        rewritten, resolved = self._rewrite(doc, context_docs, topic)
+        rewritten, resolved, pieces = self._rewrite(doc, context_docs, topic)
         framed = self._framing(rewritten)
         if framed is not None:
             return framed
         if not resolved and doc[0].lower_ in PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
             return None  # "It is ..." with nothing to say what "it" is: not a card
         words = id_words(doc, rewritten)
-        cloze = self._cloze(doc, rewritten, words)
-        if cloze is not None:
-            return cloze
-        return self._question(doc, rewritten, topic, reasons, words)
+        number = number_blank(doc, rewritten)
+        if number == CAPTION_ERROR:
+            return None
+        question = None
+        if number is None:
+            question = (
+                definition_question(doc, pieces)
+                or cause_question(doc, pieces)
+                or comparison_question(doc, pieces)
+            )
+        if question is not None:
+            front, back = question
+            if len(back.split()) >= 2 and "?" not in back:
+                return Draft("basic", front=front, back=back, id_words=words)
+        if number is not None:
+            return Draft("cloze", text=_hide_all(rewritten, [number]), id_words=words)
+        blanks = (
+            contrast_blanks(doc, rewritten, self.counts)
+            or name_list(doc, rewritten)
+            or [t for t in [term_blank(doc, rewritten, self.counts)] if t]
+        )
+        if blanks:
+            return Draft("cloze", text=_hide_all(rewritten, blanks), id_words=words)
+        return None
 
     def _framing(self, rewritten: str) -> Draft | None:
         """A claim that says "what Karpathy calls X is Y", asked as "What does Karpathy
@@ -162,60 +251,16 @@ class SpacyDrafter:
             id_words=tuple(content_words(f"{x} {y}")),
         )
 
-    def _cloze(self, doc, rewritten: str, words: tuple[str, ...]) -> Draft | None:
-        """A cloze hiding a number, a memorable complement or a list of names."""
-        target = cloze_target(doc, rewritten)
-        if target:
-            return Draft("cloze", text=_hide(rewritten, target), id_words=words)
-        names = named_list(doc, rewritten)
-        if names:
-            text = rewritten
-            for number, name in enumerate(names, start=1):
-                text = text.replace(name, f"{{{{c{number}::{name}}}}}", 1)
-            return Draft("cloze", text=text, id_words=words)
-        return None
-
-    def _question(
-        self,
-        doc,
-        rewritten: str,
-        topic: str | None,
-        reasons: tuple[str, ...],
-        words: tuple[str, ...],
-    ) -> Draft:
-        """A question the claim answers, asked the way the claim was made; or, when
-        there is nothing to ask about, a cloze of the claim's own term."""
-        subject = subject_of(doc, exclude=self.speaker) or topic
-        if subject and not re.fullmatch(r"[A-Za-z][\w'’ .-]*[\w.]", subject):
-            subject = None
-        about = f" about {subject}" if subject else ""
-        reporting = reporting_verb(doc, self.speaker)
-        if reporting is not None:
-            who, verb, about_what = reporting
-            front = f"What does {who} {verb}"
-            front += f" about {about_what}?" if about_what else "?"
-        elif "recommendation" in reasons:
-            front = f"What does {self.speaker} recommend{about}?"
-        elif "contrast" in reasons:
-            front = f"What distinction does {self.speaker} draw{about}?"
-        else:
-            # "What does Karpathy say?" asks nothing a learner can answer: hide the
-            # claim's own term instead, when it has one.
-            term = None if about else key_term(doc, rewritten)
-            if term:
-                return Draft("cloze", text=_hide(rewritten, term), id_words=words)
-            front = f"What does {self.speaker} say{about}?"
-        return Draft("basic", front=front, back=rewritten, id_words=words)
-
-    def _rewrite(self, doc, context_docs: list, topic: str | None) -> tuple[str, bool]:
-        """The sentence retold: a leading pronoun resolved, the speaker in third person."""
+    def _rewrite(self, doc, context_docs: list, topic: str | None) -> tuple[str, bool, list[str]]:
+        """The sentence retold: a leading pronoun resolved, the speaker in third person;
+        whether the pronoun was resolved; and the retold words, token by token."""
         pieces = [t.text_with_ws for t in doc]
         resolved = self._resolve_pronoun(doc, pieces, context_docs, topic)
         self._retell_first_person(doc, pieces)
         text = "".join(pieces)
         text = re.sub(r"\s+n't", "n't", text).replace("doesn't", "doesn't")
         text = re.sub(r"\bdoes n't\b", "doesn't", text)
-        return clean_claim(text), resolved
+        return clean_claim(text), resolved, pieces
 
     def _resolve_pronoun(
         self, doc, pieces: list[str], context_docs: list, topic: str | None
@@ -246,8 +291,13 @@ class SpacyDrafter:
 
     def _retell_first_person(self, doc, pieces: list[str]) -> None:
         """In ``pieces``, "I", "my" and "me" become the speaker, and the verb after "I"
-        agrees with them."""
+        agrees with them. Not after a verb reporting someone else's words ("roboticists
+        say I couldn't"): that "I" is theirs."""
         for token in doc:
+            if token.lemma_ in _REPORTED and any(
+                c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in token.children
+            ):
+                return
             lower = token.lower_
             if lower == "i" and token.tag_ == "PRP":
                 pieces[token.i] = self.speaker + token.whitespace_
@@ -278,10 +328,14 @@ class DocumentDrafter:
     (nothing to do without a model); ``draft`` words one sentence as a card.
     """
 
-    def __init__(self, sentences: list[Sentence], speaker: str, person: str | None) -> None:
+    def __init__(
+        self, sentences: list[Sentence], speaker: str, person: str | None, interview: bool = False
+    ) -> None:
         self.sentences = sentences
         self.speaker = speaker
         self.person = person
+        # What the host says is never a card credited to the speaker.
+        self.host = host_units(sentences) if interview else frozenset()
 
     def context(self, sentence: Sentence) -> list[str]:
         """The sentences just before ``sentence``, as text."""
@@ -293,6 +347,8 @@ class DocumentDrafter:
 
     def draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
         """``sentence`` as a card, or None when it makes none; ``reasons`` why it scored."""
+        if sentence.index in self.host:
+            return None
         draft = self._draft(sentence, reasons)
         if draft is not None and self.person:
             draft = _name_the_person(draft, self.person)
@@ -313,9 +369,16 @@ class ParsedDocumentDrafter(DocumentDrafter):
         speaker: str,
         person: str | None,
         chosen: list[Sentence],
+        interview: bool = False,
     ) -> None:
-        super().__init__(sentences, speaker, person)
-        self.drafter = SpacyDrafter(nlp, speaker)
+        super().__init__(sentences, speaker, person, interview)
+        counts: dict[str, int] = {}
+        for s in sentences:
+            for word in _WORD.findall(s.text.lower()):
+                counts[word] = counts.get(word, 0) + 1
+        # A short text cannot tell a word said once from a caption error.
+        enough = sum(counts.values()) >= _ATTESTING_WORDS
+        self.drafter = SpacyDrafter(nlp, speaker, counts if enough else None)
         self.parsed: dict[str, object] = {}
         self.context_of = {
             s.index: self.context(s) if _OPENS_WITH_PRONOUN.search(clean_claim(s.text)) else []
@@ -346,9 +409,10 @@ def document_drafter(
     person = main_person(doc) if doc.kind == "summary" else None
     if doc.kind == "summary" and speaker == DEFAULT_SPEAKER:
         speaker = person or speaker
+    interview = doc.kind != "summary" and bool(doc.segments)
     if nlp is None:
-        return DocumentDrafter(sentences, speaker, person)
-    return ParsedDocumentDrafter(nlp, sentences, speaker, person, chosen)
+        return DocumentDrafter(sentences, speaker, person, interview)
+    return ParsedDocumentDrafter(nlp, sentences, speaker, person, chosen, interview)
 
 
 def main_person(doc: Document) -> str | None:

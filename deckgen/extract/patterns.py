@@ -45,7 +45,7 @@ ASIDE = re.compile(
     re.IGNORECASE,
 )
 # A verb that reports what someone says ("Karpathy suggests..."): ranks a summary
-# sentence (selection) and asks what the person suggested (drafting).
+# sentence (selection).
 REPORTING = re.compile(
     r"\b(?:suggest|argue|highlight|note|emphasi[sz]e|believe|compare|explain|describe|advocate|"
     r"foresee|stress|point|see|find|favor|doubt|admire|prefer|practice|share|express|warn|"

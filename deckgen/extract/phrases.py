@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from deckgen.extract.patterns import REPORTING, content_words
+from deckgen.extract.patterns import content_words
 from deckgen.words import STOPWORDS as _STOPWORDS
 from deckgen.words import rare_words
 
@@ -59,18 +59,6 @@ _EXPLETIVE = re.compile(
     r"^it (?:also )?(?:seems|turns out|looks like|depends|means|makes sense)\b",
     re.IGNORECASE,
 )
-
-
-def hideable(chunk, phrase: str, rewritten: str) -> bool:
-    """Whether a noun phrase is worth a cloze: a real noun, short, in the card's text,
-    and not its opening words (hiding the subject leaves nothing to cue it)."""
-    return (
-        chunk.root.pos_ in ("NOUN", "PROPN")
-        and chunk.root.lower_ not in WEAK_HEADS
-        and 1 <= len(phrase.split()) <= 6
-        and phrase in rewritten
-        and not rewritten.startswith(phrase)
-    )
 
 
 def leading_pronoun(doc):
@@ -160,112 +148,6 @@ def topic_before(context_docs: list, doc) -> str | None:
     return None
 
 
-def subject_of(doc, exclude: str = "") -> str | None:
-    """What the sentence is about: its subject's noun phrase (not ``exclude``, the
-    speaker), else the first name it mentions."""
-    for chunk in doc.noun_chunks:
-        if (
-            chunk.root.dep_ in ("nsubj", "nsubjpass")
-            and chunk.root.pos_ in ("NOUN", "PROPN")
-            and chunk.root.lower_ not in WEAK_HEADS
-            and chunk.text.lower() != exclude.lower()
-            and not chunk.text.lower().startswith(("my ", f"{exclude.lower()}'s"))
-        ):
-            phrase = chunk_phrase(chunk)
-            first = chunk[0]
-            # Mid-question, "This asymmetry" and "Neural nets" (capitalized only for
-            # opening the sentence) read "this asymmetry" and "neural nets".
-            if first.i == 0 and first.pos_ != "PROPN" and not first.text.isupper():
-                phrase = phrase[0].lower() + phrase[1:]
-            return phrase
-    names = [
-        e.text
-        for e in doc.ents
-        if e.label_ in ("ORG", "PRODUCT", "PERSON", "GPE") and e.text.lower() != exclude.lower()
-    ]
-    return names[0] if names else None
-
-
-def key_term(doc, rewritten: str) -> str | None:
-    """The noun phrase a claim is about, after its opening: the one with the most
-    words of the field ("adapting {{the computer architecture}} to...")."""
-    best, most = None, 0
-    for chunk in doc.noun_chunks:
-        if chunk.start == 0 or chunk.root.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
-            continue
-        phrase = chunk_phrase(chunk)
-        rare = len(rare_words(phrase))
-        if rare > most and hideable(chunk, phrase, rewritten):
-            best, most = phrase, rare
-    return best
-
-
-def cloze_target(doc, rewritten: str) -> str | None:
-    """A number with its unit, or a memorable complement, to hide in a cloze."""
-    quoted = re.search(r"[“\"]([^”\"]{2,40}?)[,.]?[”\"]", rewritten)
-    if quoted and len(quoted.group(1).split()) <= 5:
-        return quoted.group(1)
-    for ent in doc.ents:
-        numeric = ent.label_ in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY") and any(
-            ch.isdigit() for ch in ent.text
-        )
-        if numeric or ent.label_ in ("QUANTITY", "PERCENT", "MONEY"):
-            span = ent.text
-            head = ent.root.head
-            if ent.root.dep_ == "nummod" and head.i == ent.end and head.pos_ == "NOUN":
-                span = doc[ent.start : head.i + 1].text
-            if span in rewritten:
-                return span
-    for chunk in doc.noun_chunks:
-        if chunk.root.dep_ in ("attr",) or (
-            chunk.root.dep_ == "pobj"
-            and chunk.root.head.lower_ == "like"
-            and chunk.root.head.head.lemma_ == "be"
-        ):
-            phrase = chunk_phrase(chunk)
-            if rare_words(phrase) and hideable(chunk, phrase, rewritten):
-                return phrase
-    return None
-
-
-def named_list(doc, rewritten: str) -> list[str]:
-    """Two to four names listed together ("OpenAI, Anthropic, Mistral"), to hide one by one."""
-    names = []
-    for token in doc:
-        if (
-            token.tag_ == "NNP"
-            and token.dep_ in ("conj", "appos", "attr", "compound", "nsubj", "dobj", "pobj")
-            and token.text in rewritten
-            and token.text not in names
-            and token.i > 0
-            and (
-                token.dep_ in ("conj", "appos")
-                or any(c.dep_ in ("conj", "appos") for c in token.head.children)
-            )
-        ):
-            names.append(token.text)
-    return names[:4] if len(names) >= 2 else []
-
-
-def reporting_verb(doc, speaker: str) -> tuple[str, str, str | None] | None:
-    """'Karpathy suggests that X': who, the verb (as 'suggest'), and what X is about."""
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or not REPORTING.fullmatch(root.text):
-        return None
-    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-    if subject is None or not (
-        subject.text.lower() in (speaker.lower(), "he", "she") or subject.pos_ == "PROPN"
-    ):
-        return None
-    who = speaker if subject.pos_ != "PROPN" else subject.text
-    after = [
-        c
-        for c in doc.noun_chunks
-        if c.start > root.i and c.root.pos_ in ("NOUN", "PROPN") and c.root.lower_ not in WEAK_HEADS
-    ]
-    return who, root.lemma_.lower(), (after[0].text if after else None)
-
-
 def id_words(doc, rewritten: str) -> tuple[str, ...]:
     """The words to name the card by: its nouns, names, numbers and adjectives."""
     words = []
@@ -277,3 +159,360 @@ def id_words(doc, rewritten: str) -> tuple[str, ...]:
         ):
             words.append(token.lemma_.lower() if token.pos_ == "NOUN" else token.lower_)
     return tuple(words) or tuple(content_words(rewritten))
+
+
+# ------------------------------------------------------------------ blanks and questions
+
+
+def _words(text: str) -> frozenset[str]:
+    """A table of words written as one string."""
+    return frozenset(text.split())
+
+
+# Units a number is said with: hidden with it ("{{c1::20 watts}}"). A counted thing
+# ("50,000 pushes") stays outside the blank, to cue it.
+UNITS = _words(
+    "watts watt megawatts gigawatts kilowatts gb gigabytes gigabyte mb megabytes tb "
+    "terabytes kb bytes bits bit percent % x times hours hour minutes minute seconds "
+    "second ms milliseconds days day weeks week months month years year dollars "
+    "dollar hz ghz mhz flops petaflops teraflops meters miles km kilometers kg "
+    "degrees fps"
+)
+_APPROXIMATE = _words(
+    "about around roughly approximately over under nearly almost like more less fewer "
+    "than some maybe just only up to at least most"
+)
+# What a blank never opens with: it hides the thing, not its article or intensifier.
+_BLANK_LEAD = _words(
+    "a an the this that these those my our your his her their its some any each every "
+    "very pretty really quite more most much many few such other own whole entire "
+    "same certain lot all both"
+)
+_FILLER_BLANK = _words(
+    "ton tons bunch lot lots deal couple play default loop end day way fact general "
+    "particular practice theory course terms order level side front direction"
+)
+# "Sparsity is another big lever": a judgement, not a definition to ask about.
+_EVALUATIVE = _words(
+    "another good great big huge important interesting key whole first second third last "
+    "next main major nice real true bad better best hard easy simple great tough fun "
+    "different same similar little step lever"
+)
+_BE_FORMS = {"'s": "is", "'re": "are", "'m": "am", "'ve": "have", "'ll": "will", "'d": "would"}
+_AUX_FORMS = {**_BE_FORMS, "ca": "can", "wo": "will", "sha": "shall"}
+CAPTION_ERROR = "caption-error"
+
+
+def span_text(pieces: list[str], start: int, end: int) -> str:
+    """The retold words of tokens ``start:end``."""
+    return "".join(pieces[start:end]).strip()
+
+
+def trimmed(span):
+    """``span`` without its leading article, possessive or intensifier, and trailing
+    punctuation: what a blank hides."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in _BLANK_LEAD or doc[start].tag_ in ("DT", "PRP$")):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def splits_a_name(span) -> bool:
+    """Whether ``span`` is half of a multi-word name ("Mac" of "Mac OS")."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return bool(
+        (
+            before is not None
+            and before.dep_ == "compound"
+            and span.start <= before.head.i < span.end
+        )
+        or (after is not None and span[-1].dep_ == "compound" and span[-1].head.i >= span.end)
+        or (after is not None and after.pos_ == "PROPN" and span[-1].pos_ == "PROPN")
+    )
+
+
+def worth_hiding(span, rewritten: str, counts=None) -> bool:
+    """Whether a phrase is a blank a learner can recall: a term of the field or a name
+    (not a determiner-led filler like "a ton" or "a serious play"), whole (not half a
+    name), short, in the card's text but not its opening, and said right (not a word
+    the talk never says again and English rarely uses: a caption error)."""
+    text = span.text
+    if not span or not 1 <= len(span) <= 5 or text not in rewritten:
+        return False
+    if rewritten.startswith(text) or splits_a_name(span):
+        return False
+    if span.root.lower_ in WEAK_HEADS or span.root.lower_ in _FILLER_BLANK:
+        return False
+    if span.root.pos_ not in ("NOUN", "PROPN") and not ACRONYM.fullmatch(span.root.text):
+        return False
+    named = any(t.pos_ == "PROPN" or ACRONYM.fullmatch(t.text) for t in span)
+    if not (rare_words(text) or named):
+        return False
+    return not (counts is not None and miscaptioned(span, counts))
+
+
+def miscaptioned(span, counts) -> bool:
+    """Every word of the blank is one the talk says only here and everyday English does
+    not use (lowercase, so not a name): likely a caption error ("Lexis nexus corbos")."""
+    from deckgen.words import common_words
+
+    known = common_words(0.0)
+    words = [t for t in span if t.is_alpha and t.lower_ not in _STOPWORDS]
+    return bool(words) and all(
+        t.is_lower and counts.get(t.lower_, 0) <= 1 and t.lower_ not in known for t in words
+    )
+
+
+def number_blank(doc, rewritten: str) -> str | None:
+    """A number with its unit ("20 watts", "February 2019", "95%"), without "about";
+    CAPTION_ERROR when the number is followed by a word that is no unit and reads as a
+    verb ("200 gives of RAM": 200 GB)."""
+    from deckgen.words import common_words
+
+    common = common_words()
+    for ent in doc.ents:
+        if ent.label_ not in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE"):
+            continue
+        if not any(ch.isdigit() for ch in ent.text):
+            continue
+        if ent.label_ == "DATE" and not re.search(r"\b(?:1[5-9]|20)\d\d\b", ent.text):
+            continue
+        tokens = list(ent)
+        while tokens and tokens[0].lower_ in _APPROXIMATE:
+            tokens.pop(0)
+        while tokens and tokens[-1].is_punct:
+            tokens.pop()
+        if not tokens:
+            continue
+        start, end = tokens[0].i, tokens[-1].i + 1
+        following = doc[end] if end < len(doc) else None
+        if following is not None and following.lower_ in UNITS:
+            end += 1
+        elif (
+            following is not None
+            and end + 1 < len(doc)
+            and doc[end + 1].lower_ == "of"
+            and following.lower_.endswith("s")
+            and following.lower_[:-1] in common
+            and (following.lower_[:-1] + "ing" in common or following.lower_[:-1] + "n" in common)
+        ):
+            return CAPTION_ERROR
+        span = doc[start:end].text
+        if span in rewritten and not rewritten.startswith(span):
+            return span
+    return None
+
+
+def subject_phrase(root, pieces: list[str], named: bool = True):
+    """The subject of ``root`` when it opens the sentence and names a thing (not a
+    pronoun left unresolved, not "this X", not the speaker's own): (start, end, text)."""
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+    if subject is None:
+        return None
+    doc = root.doc
+    start, end = subject.left_edge.i, subject.right_edge.i + 1
+    if any(not (t.is_punct or t.dep_ in ("cc", "advmod", "intj")) for t in doc[:start]):
+        return None
+    first = doc[start]
+    person = not named and subject.lower_ in ("you", "we", "people", "i")
+    if (
+        subject.dep_ != "csubj"
+        and not person
+        and (subject.pos_ not in ("NOUN", "PROPN") or subject.lower_ in WEAK_HEADS)
+        and not (
+            subject.lower_ in PRONOUN_SUBJECTS
+            and pieces[subject.i].strip().lower() != subject.lower_
+        )
+    ):
+        return None
+    if (
+        first.lower_ in ("this", "that", "these", "those", "my", "our", "your")
+        and pieces[first.i].strip().lower() == first.lower_
+    ):
+        return None
+    if end - start > 7:
+        return None
+    text = span_text(pieces, start, end)
+    if named and not (rare_words(text) or any(t.pos_ == "PROPN" for t in doc[start:end])):
+        return None
+    if not (first.pos_ == "PROPN" or first.text.isupper() or pieces[first.i] != first.text_with_ws):
+        text = text[0].lower() + text[1:]
+    return start, end, text
+
+
+def _tail(pieces: list[str], start: int, end: int) -> str:
+    text = span_text(pieces, start, end).rstrip(" ,;:.")
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def definition_question(doc, pieces: list[str]) -> tuple[str, str] | None:
+    """ "X is a Y ..." asked "What is X?"; "X means Y", "What does X mean?"; "X is
+    called Y", "What is X called?"."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or any(c.dep_ == "neg" for c in root.children):
+        return None
+    subject = subject_phrase(root, pieces)
+    if subject is None:
+        return None
+    _start, end, x = subject
+    last = len(doc)
+    if root.lemma_ == "be" and root.i == end:
+        attr = next((c for c in root.children if c.dep_ == "attr" and c.i > root.i), None)
+        if attr is None or attr.pos_ not in ("NOUN", "PROPN") or attr.lower_ in WEAK_HEADS:
+            return None
+        if any(t.lower_ in _EVALUATIVE for t in attr.subtree if t.i <= attr.i):
+            return None
+        be = _BE_FORMS.get(root.lower_, root.lower_)
+        return f"What {be} {x}?", _tail(pieces, root.i + 1, last)
+    if root.lemma_ in ("mean", "refer") and root.i == end and root.tag_ in ("VBZ", "VBP"):
+        does = "does" if root.tag_ == "VBZ" else "do"
+        verb = "mean" if root.lemma_ == "mean" else "refer to"
+        skip = 2 if root.lemma_ == "refer" and root.i + 1 < last else 1
+        return f"What {does} {x} {verb}?", _tail(pieces, root.i + skip, last)
+    if root.lemma_ == "call" and any(c.dep_ == "auxpass" for c in root.children):
+        named = next((c for c in root.children if c.dep_ in ("oprd", "attr", "dobj")), None)
+        aux = next(c for c in root.children if c.dep_ == "auxpass")
+        if named is not None and aux.i == end:
+            be = _BE_FORMS.get(aux.lower_, aux.lower_)
+            return f"What {be} {x} called?", _tail(
+                pieces, named.left_edge.i, named.right_edge.i + 1
+            )
+    return None
+
+
+def cause_question(doc, pieces: list[str]) -> tuple[str, str] | None:
+    """ "X is Y because Z" asked "Why is X Y?", answered Z."""
+    because = next((t for t in doc if t.lower_ == "because" and t.dep_ == "mark"), None)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if because is None or root is None or because.head.head != root or root.i > because.i:
+        return None
+    subject = subject_phrase(root, pieces, named=False)
+    if subject is None:
+        return None
+    _start, end, x = subject
+    auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and end <= c.i < root.i]
+    moved: list[int] = []
+    if auxes:
+        aux = auxes[0]
+        moved = [aux.i] + [aux.i + 1 for n in [doc[aux.i + 1]] if n.lower_ in ("n't", "not")]
+        lead = _AUX_FORMS.get(aux.lower_, aux.lower_) + ("n't" if len(moved) > 1 else "")
+    elif root.lemma_ == "be":
+        moved = [root.i] + [c.i for c in root.children if c.dep_ == "neg" and c.i == root.i + 1]
+        lead = _BE_FORMS.get(root.lower_, root.lower_) + ("n't" if len(moved) > 1 else "")
+    else:
+        if root.tag_ not in ("VBZ", "VBP", "VBD"):
+            return None
+        lead = {"VBD": "did", "VBZ": "does", "VBP": "do"}[root.tag_]
+        if pieces[root.i].strip().lower() != root.lower_ and root.tag_ == "VBP":
+            lead = "does"  # "I think" retold as "Karpathy thinks"
+    lead = {"cann't": "can't", "willn't": "won't", "amn't": "am not"}.get(lead, lead)
+    words = []
+    for t in doc[end : because.i]:
+        if t.i in moved:
+            continue
+        words.append(
+            root.lemma_ + t.whitespace_
+            if (t.i == root.i and not auxes and root.lemma_ != "be")
+            else pieces[t.i]
+        )
+    rest = "".join(words).strip().rstrip(" ,;")
+    answer = _tail(pieces, because.i + 1, len(doc))
+    if len(rest.split()) < 2 or len(answer.split()) < 3:
+        return None
+    return f"Why {lead} {x} {rest}?", answer
+
+
+def comparison_question(doc, pieces: list[str]) -> tuple[str, str] | None:
+    """ "X is faster than Y" asked "Which is faster: X or Y?"."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ != "be":
+        return None
+    acomp = next((c for c in root.children if c.dep_ == "acomp"), None)
+    if acomp is None:
+        return None
+    than = next((c for c in acomp.children if c.lower_ == "than"), None)
+    more = [c for c in acomp.children if c.dep_ == "advmod" and c.lower_ in ("more", "less")]
+    if than is None or not (acomp.tag_ == "JJR" or more):
+        return None
+    other = next((c for c in than.children if c.dep_ == "pobj"), None)
+    subject = subject_phrase(root, pieces)
+    if other is None or subject is None or other.pos_ not in ("NOUN", "PROPN"):
+        return None
+    x = subject[2]
+    y = span_text(pieces, other.left_edge.i, other.right_edge.i + 1)
+    if len(y.split()) > 6:
+        return None
+    comparative = " ".join([*(m.lower_ for m in more), acomp.lower_])
+    first, second = sorted([x, y], key=str.lower)
+    return f"Which is {comparative}: {first} or {second}?", x[:1].upper() + x[1:] + "."
+
+
+def contrast_blanks(doc, rewritten: str, counts=None) -> list[str]:
+    """The contrasted pair of "X rather than Y", "X instead of Y", "not X but Y": the
+    asserted side first."""
+    marker, side = None, None
+    for t in doc:
+        following = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+        if (t.lower_, following) in (("rather", "than"), ("instead", "of"), ("as", "opposed")):
+            marker, side = t.i, "before"
+            break
+        if t.lower_ == "but" and any(u.lower_ in ("not", "n't") for u in doc[: t.i]):
+            marker, side = t.i, "after"
+            break
+    if marker is None:
+        return []
+    chunks = [trimmed(c) for c in doc.noun_chunks]
+    chunks = [c for c in chunks if worth_hiding(c, rewritten, counts)]
+    before = [c for c in chunks if c.end <= marker]
+    after = [c for c in chunks if c.start > marker + 1]
+    near_before = before[-1:] if before else []
+    near_after = after[:1] if after else []
+    pair = near_before + near_after if side == "before" else near_after + near_before
+    return list(dict.fromkeys(c.text for c in pair))
+
+
+def name_list(doc, rewritten: str) -> list[str]:
+    """Two or three names listed together ("OpenAI, Anthropic, Mistral"), each whole
+    ("Mac OS", not "Mac" and "OS"), to hide one by one."""
+    names: list[str] = []
+    for token in doc:
+        if token.dep_ == "compound" or token.i == 0:
+            continue
+        if not (token.pos_ == "PROPN" or ACRONYM.fullmatch(token.text)):
+            continue
+        listed = token.dep_ in ("conj", "appos") or any(
+            c.dep_ in ("conj", "appos") for c in token.children
+        )
+        if not listed:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i >= token.i:
+            start -= 1
+        text = doc[start : token.i + 1].text
+        if text in rewritten and text not in names and not rewritten.startswith(text):
+            names.append(text)
+    return names[:3] if len(names) >= 2 else []
+
+
+def term_blank(doc, rewritten: str, counts=None) -> str | None:
+    """The claim's own term: a quoted phrase, a memorable complement ("is like X"),
+    else the noun phrase after its opening with the most words of the field."""
+    quoted = re.search(r"[“\"]([^”\"]{2,40}?)[,.]?[”\"]", rewritten)
+    if quoted and len(quoted.group(1).split()) <= 5:
+        return quoted.group(1)
+    best, most = None, 0
+    for chunk in doc.noun_chunks:
+        if chunk.start == 0 or chunk.root.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
+            continue
+        span = trimmed(chunk)
+        if not worth_hiding(span, rewritten, counts):
+            continue
+        rare = len(rare_words(span.text)) + (1 if chunk.root.dep_ == "attr" else 0)
+        if rare > most:
+            best, most = span.text, rare
+    return best

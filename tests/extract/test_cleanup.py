@@ -38,3 +38,16 @@ def test_fillers_and_stutters_are_removed(spoken: str, clean: str):
 
 def test_first_person_is_retold_in_the_third():
     assert third_person("My brain is 20 watts.", "Karpathy") == "Karpathy's brain is 20 watts."
+
+
+@pytest.mark.parametrize(
+    ("spoken", "clean"),
+    [
+        ("So we have, say -- we have an oligopoly.", "We have an oligopoly."),
+        ("It's a -- the model is big.", "The model is big."),
+        ("We train the model, we train the model on text.", "We train the model on text."),
+        ("Models are big -- and costly.", "Models are big — and costly."),
+    ],
+)
+def test_restarts_keep_the_words_said_again(spoken: str, clean: str):
+    assert clean_claim(spoken) == clean

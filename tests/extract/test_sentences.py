@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from deckgen.extract.sentences import Sentence, claim_units, split_sentences
+from dataclasses import replace
+
+from deckgen.extract.sentences import Sentence, claim_units, host_units, split_sentences
 from tests.extract.conftest import transcript
 
 
@@ -73,3 +75,31 @@ def test_greetings_and_questions_stand_alone():
         "A vibe check.",
     )
     assert units(*texts)[:3] == list(texts[:3])
+
+
+def test_a_sentence_inside_a_long_cue_is_timed_by_its_place_in_the_cue(pipeline):
+    long_cue = (
+        "The first part of this cue is about something else entirely and goes on. "
+        "Backpropagation is a recursive application of the chain rule."
+    )
+    doc = transcript((100.0, long_cue))
+    doc = replace(doc, segments=(replace(doc.segments[0], end=112.0),))
+    first, second = split_sentences(doc, pipeline.splitter)
+    assert first.start == 100.0
+    # Begins 74 of 136 characters in: 100 + 74/136 * 12 s = 106.5, said no later than that.
+    assert 105.0 <= second.start <= 106.6
+
+
+def test_the_host_is_found_by_the_opening_and_the_questions():
+    texts = (
+        "Welcome to the podcast, I'm your host.",
+        "My guest today works on robots.",
+        "Why don't you tell us about your background?",
+        "I studied control theory and then moved to learning.",
+        "You mentioned grasping earlier.",
+        "How many robots did you use?",
+        "We used fourteen robot arms, right?",
+        "They practiced day and night.",
+    )
+    sentences = [Sentence(t, float(i), i) for i, t in enumerate(texts)]
+    assert host_units(sentences) == {0, 1, 2, 4, 5}
