@@ -93,7 +93,7 @@ def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft
         )
     rare = [w for w in _WORD.findall(cleaned[1:]) if rare_words(w) and len(w) >= 5]
     if rare:
-        return Draft("cloze", text=_hide(cleaned, max(rare, key=len)), id_words=tuple(words))
+        return _cloze(cleaned, [max(rare, key=len)], tuple(words))
     return None
 
 
@@ -146,20 +146,23 @@ def _conjugate(token) -> str:
     return third_person_verb(token.text)
 
 
-def _hide(text: str, target: str) -> str:
-    """``text`` with its first ``target`` made cloze deletion c1."""
-    return _hide_all(text, [target])
-
-
 def _hide_all(text: str, targets: list[str]) -> str:
     """``text`` with each of ``targets`` (at most MAX_BLANKS) made cloze c1, c2, ...
-    at its first whole-word occurrence."""
-    for number, target in enumerate(targets[:MAX_BLANKS], start=1):
+    at its first whole-word occurrence; a target not found is skipped, not numbered."""
+    number = 0
+    for target in targets:
         match = re.search(rf"(?<![\w{{:]){re.escape(target)}(?![\w}}])", text)
-        if match is None:
+        if match is None or number == MAX_BLANKS:
             continue
+        number += 1
         text = f"{text[: match.start()]}{{{{c{number}::{target}}}}}{text[match.end() :]}"
     return text
+
+
+def _cloze(text: str, targets: list[str], words: tuple[str, ...]) -> Draft | None:
+    """A cloze of ``targets`` in ``text``; None when none of them is in it."""
+    hidden = _hide_all(text, targets)
+    return Draft("cloze", text=hidden, id_words=words) if "{{c1::" in hidden else None
 
 
 class SpacyDrafter:
@@ -223,15 +226,13 @@ class SpacyDrafter:
             if len(back.split()) >= 2 and "?" not in back:
                 return Draft("basic", front=front, back=back, id_words=words)
         if number is not None:
-            return Draft("cloze", text=_hide_all(rewritten, [number]), id_words=words)
+            return _cloze(rewritten, [number], words)
         blanks = (
             contrast_blanks(doc, rewritten, self.counts)
             or name_list(doc, rewritten)
             or [t for t in [term_blank(doc, rewritten, self.counts)] if t]
         )
-        if blanks:
-            return Draft("cloze", text=_hide_all(rewritten, blanks), id_words=words)
-        return None
+        return _cloze(rewritten, blanks, words) if blanks else None
 
     def _framing(self, rewritten: str) -> Draft | None:
         """A claim that says "what Karpathy calls X is Y", asked as "What does Karpathy

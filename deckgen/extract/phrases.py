@@ -190,7 +190,8 @@ _BLANK_LEAD = _words(
 )
 _FILLER_BLANK = _words(
     "ton tons bunch lot lots deal couple play default loop end day way fact general "
-    "particular practice theory course terms order level side front direction"
+    "particular practice theory course terms order level side front direction comparison "
+    "amount amounts number numbers"
 )
 # "Sparsity is another big lever": a judgement, not a definition to ask about.
 _EVALUATIVE = _words(
@@ -507,12 +508,40 @@ def term_blank(doc, rewritten: str, counts=None) -> str | None:
         return quoted.group(1)
     best, most = None, 0
     for chunk in doc.noun_chunks:
-        if chunk.start == 0 or chunk.root.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
+        embedded_subject = chunk.root.dep_ in ("nsubj", "nsubjpass") and chunk.root.head.dep_ in (
+            "ccomp",
+            "advcl",
+            "relcl",
+        )
+        if chunk.start == 0 or not (
+            chunk.root.dep_ in ("dobj", "pobj", "attr", "conj", "appos") or embedded_subject
+        ):
             continue
         span = trimmed(chunk)
         if not worth_hiding(span, rewritten, counts):
             continue
         rare = len(rare_words(span.text)) + (1 if chunk.root.dep_ == "attr" else 0)
         if rare > most:
+            best, most = span.text, rare
+    return best or _noun_blank(doc, rewritten, counts)
+
+
+def _noun_blank(doc, rewritten: str, counts=None) -> str | None:
+    """When the parse gives no usable noun chunk: a noun with the compounds before it
+    ("diffusion models"), the one with the most words of the field."""
+    best, most = None, 0
+    for token in doc:
+        if token.i == 0 or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        start = token.i
+        while (
+            start > 1
+            and doc[start - 1].dep_ in ("compound", "amod")
+            and doc[start - 1].head.i in range(start, token.i + 1)
+        ):
+            start -= 1
+        span = doc[start : token.i + 1]
+        rare = len(rare_words(span.text))
+        if rare > most and worth_hiding(span, rewritten, counts):
             best, most = span.text, rare
     return best
