@@ -17,7 +17,7 @@ CARD_TYPES = ("basic", "cloze")
 SOURCE_KINDS = ("transcript", "summary")
 TOP_KEYS = ("deck", "sources", "cards")
 DECK_KEYS = ("name", "id", "description")
-SOURCE_KEYS = ("title", "file", "url", "kind", "summary_of")
+SOURCE_KEYS = ("title", "file", "url", "kind", "summary_of", "media")
 CARD_KEYS = (
     "id",
     "type",
@@ -58,6 +58,7 @@ class Source:
     url: str | None = None
     summary_of: str | None = None
     line: int = 0
+    media: str | None = None  # the talk's recording (audio or video), relative to cards.yaml
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,11 @@ class CardsFile:
         if source.file is None:
             return None
         return (self.base_dir() / source.file).resolve()
+
+    def media_path(self, source: Source) -> Path | None:
+        if source.media is None:
+            return None
+        return (self.base_dir() / source.media).resolve()
 
 
 def slugify(text: str) -> str:

@@ -207,6 +207,7 @@ class _Reader(NodeReader):
             url=(self.optional_text(fields, "url") or "").strip() or None,
             summary_of=self.optional_text(fields, "summary_of"),
             line=key_node.start_mark.line + 1,
+            media=(self.optional_text(fields, "media") or "").strip() or None,
         )
 
     def check_summaries(self, sources: list[Source]) -> None:

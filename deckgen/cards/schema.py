@@ -45,6 +45,11 @@ SOURCE_SCHEMA = {
         **_ID,
         "description": "The id of the transcript this summary summarises.",
     },
+    "media": {
+        "type": "string",
+        "description": "The talk's recording (mp3, m4a, opus, webm, wav, mp4), relative to "
+        "cards.yaml: each timed card gets a clip of its quote.",
+    },
 }
 CARD_SCHEMA = {
     "id": {

@@ -156,6 +156,8 @@ def render_source(source: Source, indent: int) -> str:
         lines.append(f"{pad}file: {scalar(source.file, indent + 2)}")
     if source.url:
         lines.append(f"{pad}url: {scalar(source.url, indent + 2)}")
+    if source.media:
+        lines.append(f"{pad}media: {scalar(source.media, indent + 2)}")
     lines.append(f"{pad}kind: {source.kind}")
     if source.summary_of:
         lines.append(f"{pad}summary_of: {source.summary_of}")

@@ -175,6 +175,18 @@ def test_several_sources_first_is_main():
     assert cards_file.source_by_id["notes"].summary_of == "talk"
 
 
+def test_a_source_names_its_recording_relative_to_the_cards_file(tmp_path: Path):
+    text = HEAD.replace(
+        "  talk: {title: Talk, kind: transcript}\n",
+        "  talk: {title: Talk, kind: transcript, media: audio/talk.m4a}\n  other: {title: Other}\n",
+    )
+    cards_file = parse_cards(text, tmp_path / "cards.yaml")
+    talk, other = cards_file.source_by_id["talk"], cards_file.source_by_id["other"]
+    assert talk.media == "audio/talk.m4a"
+    assert cards_file.media_path(talk) == (tmp_path / "audio" / "talk.m4a").resolve()
+    assert other.media is None and cards_file.media_path(other) is None
+
+
 def test_load_reports_undecodable_file(tmp_path: Path):
     path = tmp_path / "cards.yaml"
     path.write_bytes(b"deck: {name: D, id: 7}\ncards:\n  - id: \xff\n")

@@ -129,6 +129,13 @@ def test_a_new_source_goes_at_the_end_of_the_sources_block():
     assert [s.id for s in parse_cards(new, PATH).sources] == ["talk", "notes"]
 
 
+def test_a_new_source_keeps_its_recording():
+    source = Source(id="two", title="Two", kind="transcript", file="two.srt", media="rec/two 1.m4a")
+    new = add_to_cards_text(HAND_WRITTEN, PATH, [source], [])
+    assert "      media: rec/two 1.m4a\n" in new
+    assert parse_cards(new, PATH).source_by_id["two"].media == "rec/two 1.m4a"
+
+
 def test_cards_not_last_are_inserted_after_the_last_card():
     text = "deck: {name: D, id: 1}\ncards:\n  - id: a\n    front: f\n    back: b\nsources:\n  t: {title: T, kind: transcript}\n"
     new = add_to_cards_text(text, PATH, [], [Addition("t", (card("b", sources=("t",)),))], date="d")
