@@ -136,13 +136,15 @@ def add_to_cards(
     return extract_to_cards(Path(cards_path), [Path(p) for p in sources], **options)
 
 
-def build_deck(cards: CardsFile | PathLike, output: PathLike | None = None) -> BuildReport:
+def build_deck(
+    cards: CardsFile | PathLike, output: PathLike | None = None, *, media: bool = True
+) -> BuildReport:
     """``deckgen build``: write the .apkg (default: ``<deck name>.apkg`` next to the
-    cards file) and advance the state file beside it."""
+    cards file) and advance the state file beside it; ``media=False`` is ``--no-media``."""
     from deckgen import build
 
     cards_file = cards if isinstance(cards, CardsFile) else check_cards(cards)
-    return build.build_deck(cards_file, Path(output) if output is not None else None)
+    return build.build_deck(cards_file, Path(output) if output is not None else None, media=media)
 
 
 def write_preview(cards: CardsFile | PathLike, output: PathLike | None = None) -> Path:

@@ -7,6 +7,10 @@ What makes a rebuilt deck re-import cleanly into Anki:
   Anki updates an existing note only when the incoming one is newer;
 - the same input gives the same bytes: ids, times and zip entry dates are all derived
   from the input and the state file, never from the clock at build time.
+
+A card whose source names its recording gets an audio clip (deckgen.media): the clip
+is bundled in the package's media and played from the Quote field (``[sound:...]``),
+so the note types stay as they are.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -27,6 +32,7 @@ import genanki
 from deckgen.cards import Card, CardsFile, slugify
 from deckgen.errors import BuildError
 from deckgen.fsutil import write_file
+from deckgen.media import make_clips
 from deckgen.notetypes import BASIC, CLOZE, CSS, NOTE_TYPES, NoteType
 from deckgen.state import State, load_state, now_seconds, save_state, state_path_for
 
@@ -58,12 +64,15 @@ class BuildReport:
     basic: int
     skipped: int
     sources: int
+    clips: int = 0
 
     def summary(self) -> str:
         text = (
             f"Wrote {self.notes} cards ({self.cloze} cloze, {self.basic} basic) "
             f"from {self.sources} source{'s' if self.sources != 1 else ''} to {self.output}"
         )
+        if self.clips:
+            text += f", with {self.clips} audio clip{'s' if self.clips != 1 else ''}"
         if self.skipped:
             text += f"; {self.skipped} skipped"
         return text
@@ -94,8 +103,9 @@ def field_html(text: str | None) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
-def note_specs(cards_file: CardsFile) -> list[NoteSpec]:
-    """The notes of every card that is not skipped, due in source order."""
+def note_specs(cards_file: CardsFile, sounds: Mapping[str, str] | None = None) -> list[NoteSpec]:
+    """The notes of every card that is not skipped, due in source order. ``sounds``
+    maps a card id to the file name of its audio clip."""
     source_order = {s.id: i for i, s in enumerate(cards_file.sources)}
 
     def order(card: Card) -> tuple:
@@ -106,11 +116,11 @@ def note_specs(cards_file: CardsFile) -> list[NoteSpec]:
 
     specs = []
     for due, card in enumerate(sorted(cards_file.active_cards, key=order)):
-        specs.append(_note_spec(cards_file, card, due))
+        specs.append(_note_spec(cards_file, card, due, (sounds or {}).get(card.id)))
     return specs
 
 
-def _note_spec(cards_file: CardsFile, card: Card, due: int) -> NoteSpec:
+def _note_spec(cards_file: CardsFile, card: Card, due: int, sound: str | None) -> NoteSpec:
     sources = [cards_file.source_by_id[s] for s in card.sources]
     main = sources[0] if sources else None
     link = ""
@@ -119,7 +129,10 @@ def _note_spec(cards_file: CardsFile, card: Card, due: int) -> NoteSpec:
     source_text = "; ".join(html.escape(s.title, quote=False) for s in sources)
     if card.paragraph is not None and card.time is None and source_text:
         source_text += f" · ¶{card.paragraph}"
-    common = (field_html(card.quote), source_text, card.time_text, link, card.id)
+    quote = field_html(card.quote)
+    if sound:  # Anki plays it on the back, where the quote is shown
+        quote = f"{quote} [sound:{sound}]" if quote else f"[sound:{sound}]"
+    common = (quote, source_text, card.time_text, link, card.id)
     if card.type == "cloze":
         note_type = CLOZE
         fields = (field_html(card.text), field_html(card.extra), *common)
@@ -182,13 +195,18 @@ class _Note(genanki.Note):
         super().write_to_db(cursor, self.modified, deck_id, id_gen)
 
 
-def build_deck(cards_file: CardsFile, output: Path | None = None) -> BuildReport:
-    """Write the deck of a validated cards file; advance and save its state file."""
+def build_deck(
+    cards_file: CardsFile, output: Path | None = None, *, media: bool = True
+) -> BuildReport:
+    """Write the deck of a validated cards file; advance and save its state file.
+    ``media=False`` leaves out the audio clips of sources that name a recording."""
     output = Path(output) if output is not None else default_output(cards_file)
     state_path = state_path_for(cards_file.path)
     state = load_state(state_path)
-    specs = note_specs(cards_file)
-    _write_apkg(cards_file, specs, state, output)
+    clips = make_clips(cards_file, cards_file.active_cards) if media else {}
+    specs = note_specs(cards_file, {card_id: clip.name for card_id, clip in clips.items()})
+    media_files = {clip.name: clip.data for clip in clips.values()}
+    _write_apkg(cards_file, specs, state, output, media_files)
     save_state(state_path, state)
     active = cards_file.active_cards
     cloze = sum(1 for c in active if c.type == "cloze")
@@ -199,10 +217,17 @@ def build_deck(cards_file: CardsFile, output: Path | None = None) -> BuildReport
         basic=len(active) - cloze,
         skipped=len(cards_file.cards) - len(active),
         sources=len({s for c in active for s in c.sources}),
+        clips=len(clips),
     )
 
 
-def _write_apkg(cards_file: CardsFile, specs: list[NoteSpec], state: State, output: Path) -> None:
+def _write_apkg(
+    cards_file: CardsFile,
+    specs: list[NoteSpec],
+    state: State,
+    output: Path,
+    media_files: Mapping[str, bytes],
+) -> None:
     now = now_seconds()
     models = {
         nt.id: _Model(nt, state.stamp(state.note_types, nt.name, _note_type_hash(nt), now))
@@ -244,11 +269,19 @@ def _write_apkg(cards_file: CardsFile, specs: list[NoteSpec], state: State, outp
             conn.close()
         database = db_path.read_bytes()
 
+    # Anki's package format: media files are zip entries "0", "1"..., and the entry
+    # "media" maps those numbers to file names. Sorted by name, so the bytes are stable.
+    names = sorted(media_files)
+    media_map = json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8")
+    entries = [("collection.anki2", database, zipfile.ZIP_DEFLATED)]
+    entries += [(str(i), media_files[name], zipfile.ZIP_STORED) for i, name in enumerate(names)]
+    entries.append(("media", media_map, zipfile.ZIP_DEFLATED))
+
     def write_zip(stream) -> None:
         with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, data in (("collection.anki2", database), ("media", b"{}")):
+            for name, data, compression in entries:
                 info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = compression
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, data)
 

@@ -67,17 +67,23 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the .apkg  [default: <deck name>.apkg next to the cards file]",
 )
-def build(cards_path: Path, output: Path | None) -> None:
+@click.option(
+    "--no-media",
+    is_flag=True,
+    help="Leave out the audio clips of sources that name their recording (media:).",
+)
+def build(cards_path: Path, output: Path | None, no_media: bool) -> None:
     """Build the Anki deck (.apkg) from the cards file.
 
     Import the result into Anki (File > Import). Re-importing a rebuilt deck
-    updates edited cards in place and keeps your review history.
+    updates edited cards in place and keeps your review history. Cards of a source
+    with 'media:' get an audio clip of their quote, cut with ffmpeg and cached.
     """
     from deckgen.build import build_deck
     from deckgen.cards import check_cards
 
     cards_file = check_cards(cards_path)
-    report = build_deck(cards_file, output)
+    report = build_deck(cards_file, output, media=not no_media)
     click.echo(report.summary())
 
 
