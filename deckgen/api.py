@@ -130,7 +130,7 @@ def add_to_cards(
     """``deckgen extract``: the new claims of ``sources`` appended to ``cards_path``
     (created if missing), never touching what is there. ``options`` are those of
     ``deckgen.workflow.extract_to_cards``: model, speaker, max_per_hour, min_score,
-    summary_of, jobs, use_cache."""
+    summary_of, media, jobs, use_cache."""
     from deckgen.workflow import extract_to_cards
 
     return extract_to_cards(Path(cards_path), [Path(p) for p in sources], **options)

@@ -114,6 +114,11 @@ def build(cards_path: Path, output: Path | None, no_media: bool) -> None:
     help="The SOURCES are summaries of this transcript (a source id in the cards file).",
 )
 @click.option(
+    "--media",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The recording (audio or video) of the one new SOURCE: its cards get audio clips.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -134,6 +139,7 @@ def extract(
     max_per_hour: float | None,
     min_score: float | None,
     summary_of: str | None,
+    media: Path | None,
     jobs: int,
     no_cache: bool,
 ) -> None:
@@ -155,6 +161,7 @@ def extract(
         "min_score": min_score,
         "speaker": speaker,
         "summary_of": summary_of,
+        "media": media,
         "jobs": jobs,
         "use_cache": not no_cache,
     }

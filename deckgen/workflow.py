@@ -107,6 +107,7 @@ def extract_to_cards(
     min_score: float | None = None,
     speaker: str | None = None,
     summary_of: str | None = None,
+    media: Path | None = None,
     jobs: int = 1,
     use_cache: bool = True,
     progress: Callable[[Path], None] | None = None,
@@ -116,18 +117,20 @@ def extract_to_cards(
     Results are cached per source (see deckgen.cache), so unchanged sources cost
     almost nothing the second time; ``jobs`` > 1 extracts the others in that many
     processes. ``progress`` is called with each source's path as it is done.
+    ``media`` is the recording of the one new source (its ``media:``).
     """
     cards_path = Path(cards_path)
     text, cards_file = _open_cards(cards_path)
     created = text is None
     _check_summary_of(summary_of, source_paths, cards_file, cards_path)
+    _check_media(media, source_paths, cards_file, cards_path)
     state_path = state_path_for(cards_path)
     state = load_state(state_path)
     options = extract_options(max_per_hour, min_score, speaker)
     cache = Cache(enabled=use_cache)
     model_id = model_identity(model)
     documents = _Documents(cache)
-    planned = _plan(cards_path, cards_file, source_paths, summary_of, documents)
+    planned = _plan(cards_path, cards_file, source_paths, summary_of, documents, media)
     claims_by_source = _extract_all(
         [(p.source.id, p.file.path, p.file.digest) for p in planned],
         model=model,
@@ -212,12 +215,44 @@ def _check_summary_of(
     )
 
 
+def _check_media(
+    media: Path | None,
+    source_paths: Sequence[Path],
+    cards_file: CardsFile | None,
+    cards_path: Path,
+) -> None:
+    """--media names the recording of one source that cards.yaml does not declare yet."""
+    if media is None:
+        return
+    if len(source_paths) != 1:
+        raise DeckgenError.at(
+            f"--media names the recording of one source, and {len(source_paths)} were given",
+            media,
+            hint="extract that source alone with --media, or write 'media:' under each source",
+        )
+    if not Path(media).is_file():
+        raise DeckgenError.at(
+            "the recording is not there", media, hint="give the path of an audio or video file"
+        )
+    declared = _declared(cards_file, Path(source_paths[0]))
+    if declared is not None and (
+        cards_file is None or cards_file.media_path(declared) != Path(media).resolve()
+    ):
+        raise DeckgenError.at(
+            f"source '{declared.id}' is already in cards.yaml, so --media cannot set its recording",
+            cards_path,
+            declared.line,
+            hint=f"write 'media: {_relative(Path(media), cards_path.parent)}' under it by hand",
+        )
+
+
 def _plan(
     cards_path: Path,
     cards_file: CardsFile | None,
     source_paths: Sequence[Path],
     summary_of: str | None,
     documents: _Documents,
+    media: Path | None = None,
 ) -> list[_Planned]:
     """Each source's entry: declared already, or new (with its file relative to
     cards.yaml). Transcripts first, so that a summary's claims can find their moment."""
@@ -236,6 +271,7 @@ def _plan(
             kind=item.kind,
             file=_relative(item.path, cards_path.parent),
             summary_of=summary_of if item.kind == "summary" else None,
+            media=_relative(Path(media), cards_path.parent) if media is not None else None,
         )
         planned.append(_Planned(source, item, is_new=True))
     return planned

@@ -17,6 +17,7 @@ from deckgen.errors import DeckgenError
 from deckgen.state import load_state, state_path_for
 from deckgen.workflow import extract_to_cards
 from tests.conftest import ROOT
+from tests.test_media import SRT, make_recording, needs_ffmpeg
 
 SEEDS = ROOT / "seeds"
 
@@ -214,3 +215,54 @@ def test_jobs_give_the_same_cards_as_one_process(workdir: Path, tmp_path: Path):
         outputs.append((workdir / "cards.yaml").read_text())
     assert outputs[0] == outputs[1]
     assert len(ids_in(outputs[0])) > 30
+
+
+@needs_ffmpeg
+def test_extract_media_sets_the_new_sources_recording_and_build_cuts_its_clips(tmp_path: Path):
+    (tmp_path / "rec").mkdir()
+    (tmp_path / "talk.srt").write_text(SRT, encoding="utf-8")
+    make_recording(tmp_path / "rec" / "talk.mp3")
+    runner = CliRunner()
+    cards = str(tmp_path / "cards.yaml")
+    args = ["extract", "--model", "none", "--cards", cards, "--media"]
+    result = runner.invoke(
+        cli, [*args, str(tmp_path / "rec" / "talk.mp3"), str(tmp_path / "talk.srt")]
+    )
+    assert result.exit_code == 0, result.output
+    cards_file = load_cards(tmp_path / "cards.yaml")
+    assert cards_file.source_by_id["talk"].media == "rec/talk.mp3"
+    assert "    media: rec/talk.mp3\n" in (tmp_path / "cards.yaml").read_text(encoding="utf-8")
+    timed = [c for c in cards_file.active_cards if c.time is not None]
+    result = runner.invoke(cli, ["build", "--cards", cards, "-o", str(tmp_path / "d.apkg")])
+    assert result.exit_code == 0, result.output
+    assert timed and f"with {len(timed)} audio clip" in result.output
+    # Again with the same recording: nothing to change; with another: refused, file as it was.
+    result = runner.invoke(
+        cli, [*args, str(tmp_path / "rec" / "talk.mp3"), str(tmp_path / "talk.srt")]
+    )
+    assert result.exit_code == 0, result.output
+    before = (tmp_path / "cards.yaml").read_bytes()
+    (tmp_path / "other.wav").write_bytes(b"RIFF")
+    result = runner.invoke(cli, [*args, str(tmp_path / "other.wav"), str(tmp_path / "talk.srt")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{cards}:11: source 'talk' is already in cards.yaml, so --media cannot set its recording "
+        "(write 'media: other.wav' under it by hand)\n"
+    )
+    assert (tmp_path / "cards.yaml").read_bytes() == before
+
+
+def test_extract_media_needs_one_source_and_a_file(workdir: Path):
+    seeds = workdir / "seeds"
+    with pytest.raises(DeckgenError, match="one source, and 2 were given"):
+        extract_to_cards(
+            workdir / "cards.yaml",
+            [seeds / "Sequoia Transcript.txt", seeds / "no-priors-summary.txt"],
+            model="none",
+            media=seeds / "no-priors-summary.txt",
+        )
+    with pytest.raises(DeckgenError, match="the recording is not there"):
+        extract_to_cards(
+            workdir / "cards.yaml", [seeds / "Sequoia Transcript.txt"], media=workdir / "nope.m4a"
+        )
+    assert not (workdir / "cards.yaml").exists()
