@@ -147,13 +147,16 @@ def build_deck(
     return build.build_deck(cards_file, Path(output) if output is not None else None, media=media)
 
 
-def write_preview(cards: CardsFile | PathLike, output: PathLike | None = None) -> Path:
-    """``deckgen preview``: write the HTML page of every card; return its path."""
+def write_preview(
+    cards: CardsFile | PathLike, output: PathLike | None = None, *, media: bool = True
+) -> Path:
+    """``deckgen preview``: write the HTML page of every card; return its path.
+    ``media=False`` is ``--no-media``."""
     from deckgen import build, preview
 
     cards_file = cards if isinstance(cards, CardsFile) else check_cards(cards)
     if output is None:
         stem = build.default_output(cards_file).with_suffix("")
         output = stem.with_name(stem.name + "-preview.html")
-    preview.write_preview(cards_file, Path(output))
+    preview.write_preview(cards_file, Path(output), media=media)
     return Path(output)

@@ -201,7 +201,12 @@ def extract(
     help="Where to write the page  [default: <deck name>-preview.html next to the cards file]",
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in your browser.")
-def preview(cards_path: Path, output: Path | None, open_page: bool) -> None:
+@click.option(
+    "--no-media",
+    is_flag=True,
+    help="Leave out the audio clips of sources that name their recording (media:).",
+)
+def preview(cards_path: Path, output: Path | None, open_page: bool, no_media: bool) -> None:
     """Write one HTML page showing every card as Anki will show it.
 
     Cards are grouped by source and ordered by time, with a timeline of each talk
@@ -216,11 +221,12 @@ def preview(cards_path: Path, output: Path | None, open_page: bool) -> None:
     if output is None:
         output = default_output(cards_file).with_suffix("")
         output = output.with_name(output.name + "-preview.html")
-    counts = write_preview(cards_file, output)
+    counts = write_preview(cards_file, output, media=not no_media)
     skipped = f" and {counts['skipped']} skipped" if counts["skipped"] else ""
+    clips = f", with {counts['clips']} audio clips" if counts["clips"] else ""
     click.echo(
         f"Wrote a preview of {counts['cards']} cards{skipped} from {counts['sources']} sources "
-        f"to {output}"
+        f"to {output}{clips}"
     )
     if open_page:
         click.launch(str(output))

@@ -46,9 +46,7 @@ SAMPLE_RATE = 24000
 BITRATE = "48k"
 SETTINGS = f"mp3:mono:{SAMPLE_RATE}:{BITRATE}:v1"
 
-INSTALL_HINT = (
-    "install it with pip install 'deckgen[audio]' (or put ffmpeg on PATH), or build with --no-media"
-)
+INSTALL_HINT = "install it with pip install 'deckgen[audio]' (or put ffmpeg on PATH), or leave clips out with --no-media"
 _WORD = re.compile(r"[\w']+")
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
@@ -177,7 +175,7 @@ class Ffmpeg:
                 f"ffmpeg cannot read the audio of this file: {detail}",
                 media,
                 hint="give an audio or video recording (mp3, m4a, opus, webm, wav, mp4), "
-                "or build with --no-media",
+                "or leave clips out with --no-media",
             )
         match = _DURATION.search(text)
         if not match:
@@ -206,7 +204,7 @@ class Ffmpeg:
                     f"ffmpeg could not cut {format_clock(start)}–{format_clock(end)}: "
                     + (lines[-1].strip() if lines else f"exit status {result.returncode}"),
                     media,
-                    hint="check that the file plays, or build with --no-media",
+                    hint="check that the file plays, or leave clips out with --no-media",
                 )
             return out.read_bytes()
 
@@ -348,7 +346,7 @@ def _recording(
                 f"the recording '{source.media}' of source '{source.id}' is not there",
                 where["path"],
                 where["line"],
-                hint="fix its 'media:' (a path relative to cards.yaml), or build with --no-media",
+                hint="fix its 'media:' (a path relative to cards.yaml), or leave clips out with --no-media",
             )
         )
     try:
@@ -360,7 +358,7 @@ def _recording(
                 f"{exc.strerror or exc}",
                 where["path"],
                 where["line"],
-                hint="check the file's permissions, or build with --no-media",
+                hint="check the file's permissions, or leave clips out with --no-media",
             )
         ) from exc
     duration = ffmpeg.duration(media)

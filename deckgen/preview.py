@@ -4,11 +4,13 @@ Every card is rendered with the deck's own note-type templates and CSS (the same
 field values ``deckgen build`` writes), so what the page shows is what Anki shows.
 The page needs no network: styles, script and data are all inline. Cards are
 rendered in the browser in batches as the reader scrolls, so a deck of thousands of
-cards opens at once.
+cards opens at once. A card with an audio clip (deckgen.media) plays it on its back,
+where Anki does; the clips are inline too.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -19,12 +21,14 @@ from deckgen.build import NoteSpec, note_specs
 from deckgen.cards import Card, CardsFile
 from deckgen.errors import DeckgenError
 from deckgen.fsutil import write_file
+from deckgen.media import Clip, make_clips
 from deckgen.notetypes import CSS, NoteType
 from deckgen.sources import load_document
 
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{([^#^/}][^}]*)\}\}")
+_SOUND = re.compile(r"\[sound:(deckgen-[0-9a-f]+\.mp3)\]")
 
 
 def cloze_numbers(text: str) -> list[int]:
@@ -82,10 +86,15 @@ def _fields(note_type: NoteType, spec: NoteSpec) -> dict[str, str]:
     return dict(zip(note_type.fields, spec.fields, strict=True))
 
 
+def _player(match: re.Match) -> str:
+    """Where Anki shows a play button: an audio player, its clip set by the page's script."""
+    return f'<audio class="dg-clip" controls preload="none" data-clip="{match.group(1)}"></audio>'
+
+
 def _sides(spec: NoteSpec) -> list[dict[str, str]]:
     """The card faces Anki makes of a note: one for a basic note, one per cloze number."""
     note_type = spec.note_type
-    fields = _fields(note_type, spec)
+    fields = {name: _SOUND.sub(_player, value) for name, value in _fields(note_type, spec).items()}
     if not note_type.is_cloze:
         front = render_template(note_type.question, fields)
         return [
@@ -135,9 +144,12 @@ def _lengths(cards_file: CardsFile) -> dict[str, float | None]:
     return lengths
 
 
-def preview_data(cards_file: CardsFile) -> dict:
-    """Everything the page shows, as plain data (JSON-ready)."""
-    specs = {spec.card_id: spec for spec in note_specs(cards_file)}
+def preview_data(cards_file: CardsFile, clips: dict[str, Clip] | None = None) -> dict:
+    """Everything the page shows, as plain data (JSON-ready). ``clips`` are the cards'
+    audio clips by card id (deckgen.media.make_clips)."""
+    clips = clips or {}
+    sounds = {card_id: clip.name for card_id, clip in clips.items()}
+    specs = {spec.card_id: spec for spec in note_specs(cards_file, sounds)}
     # Skipped cards are not in the deck; render them as they would be, to show them greyed.
     skipped = [c for c in cards_file.cards if c.skip]
     if skipped:
@@ -178,12 +190,18 @@ def preview_data(cards_file: CardsFile) -> dict:
         "file": cards_file.path.name,
         "sources": sources,
         "cards": out_cards,
+        "clips": {
+            clip.name: base64.b64encode(clip.data).decode("ascii")
+            for clip in sorted(clips.values(), key=lambda c: c.name)
+        },
     }
 
 
-def write_preview(cards_file: CardsFile, output: Path) -> dict:
-    """Write the preview page; return counts for the caller to report."""
-    data = preview_data(cards_file)
+def write_preview(cards_file: CardsFile, output: Path, *, media: bool = True) -> dict:
+    """Write the preview page; return counts for the caller to report. ``media=False``
+    leaves out the audio clips."""
+    clips = make_clips(cards_file, cards_file.active_cards) if media else {}
+    data = preview_data(cards_file, clips)
     # "</" must not end the script element early; JSON allows "<\/".
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     page = (
@@ -196,6 +214,7 @@ def write_preview(cards_file: CardsFile, output: Path) -> dict:
         "cards": sum(1 for c in data["cards"] if not c["skip"]),
         "skipped": sum(1 for c in data["cards"] if c["skip"]),
         "sources": len([s for s in data["sources"] if s["id"]]),
+        "clips": len(clips),
     }
 
 
@@ -241,6 +260,7 @@ section.source h2 small { font-weight: normal; color: #5f6368; }
 .item .meta code { color: #1f2328; }
 .item .faces { display: grid; grid-template-columns: 1fr 1fr; }
 .item .face { border-right: 1px solid #e3e5e8; min-width: 0; }
+.item .dg-clip { display: block; height: 2.2em; max-width: 100%; margin-top: 0.4em; }
 .item .face:last-child { border-right: 0; }
 .item .face > .label { font-size: 0.7em; text-transform: uppercase; letter-spacing: 0.05em;
   color: #9aa0a6; padding: 0.4em 0.8em 0; }
@@ -353,6 +373,10 @@ function renderCard(card) {
         el("div", {class: "card", html: face.back})]),
     ]));
   });
+  for (const player of item.querySelectorAll("audio[data-clip]")) {
+    const clip = data.clips[player.dataset.clip];
+    if (clip) player.src = "data:audio/mpeg;base64," + clip;
+  }
   return item;
 }
 

@@ -131,15 +131,18 @@ def loudest_tone(data: bytes, tmp_path: Path) -> int:
     return max((hz for *_, hz in SEGMENTS), key=power)
 
 
-@pytest.fixture
-def talk(tmp_path: Path) -> Path:
-    """A folder with cards.yaml, the transcript and its recording."""
-    folder = tmp_path / "talk"
+def make_talk(folder: Path) -> Path:
+    """``folder`` with cards.yaml, the transcript and its recording."""
     folder.mkdir()
     (folder / "talk.srt").write_text(SRT, encoding="utf-8")
     (folder / "cards.yaml").write_text(CARDS, encoding="utf-8")
     make_recording(folder / "talk.mp3")
     return folder
+
+
+@pytest.fixture
+def talk(tmp_path: Path) -> Path:
+    return make_talk(tmp_path / "talk")
 
 
 # -- the span rule
@@ -303,7 +306,7 @@ def test_without_ffmpeg_a_deck_with_media_fails_with_how_to_install(
         1,
         [
             "error: ffmpeg is needed to cut audio clips (install it with pip install "
-            "'deckgen[audio]' (or put ffmpeg on PATH), or build with --no-media)"
+            "'deckgen[audio]' (or put ffmpeg on PATH), or leave clips out with --no-media)"
         ],
     )
     assert not (tmp_path / "x.apkg").exists()
@@ -323,7 +326,7 @@ def test_a_missing_recording_is_one_line(talk: Path, tmp_path: Path):
         1,
         [
             f"{talk / 'cards.yaml'}:3: the recording 'talk.mp3' of source 'talk' is not there "
-            "(fix its 'media:' (a path relative to cards.yaml), or build with --no-media)"
+            "(fix its 'media:' (a path relative to cards.yaml), or leave clips out with --no-media)"
         ],
     )
 

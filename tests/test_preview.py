@@ -13,9 +13,11 @@ from click.testing import CliRunner
 
 from deckgen.cards import load_cards
 from deckgen.cli import cli
+from deckgen.media import make_clips
 from deckgen.notetypes import BASIC, CLOZE
 from deckgen.preview import preview_data, render_cloze, render_template, write_preview
 from tests.conftest import ROOT
+from tests.test_media import make_talk, needs_ffmpeg
 
 
 def test_cloze_rendering_hides_the_active_deletion_only():
@@ -185,3 +187,51 @@ def test_a_5000_card_deck_renders_lazily_and_jumps_to_a_late_card(tmp_path: Path
     jumped = headless(page, tmp_path, "--dump-dom", hash_="#card-card-4321")
     assert 'id="card-card-4321"' in jumped
     assert len(re.findall(r'<article class="item card-item', jumped)) < 5000
+
+
+@needs_ffmpeg
+def test_each_clip_plays_on_its_cards_back(tmp_path: Path):
+    import base64
+
+    talk = make_talk(tmp_path / "talk")
+    cards_file = load_cards(talk / "cards.yaml")
+    clips = make_clips(cards_file, cards_file.active_cards)
+    data = preview_data(cards_file, clips)
+    assert sorted(data["clips"]) == sorted(c.name for c in clips.values())
+    for card in data["cards"]:
+        player = '<audio class="dg-clip" controls preload="none" data-clip="'
+        face = card["faces"][0]
+        assert player not in face["front"]
+        if card["id"] in clips:
+            name = clips[card["id"]].name
+            assert face["back"].count(player + name + '"></audio>') == 1, card["id"]
+            assert base64.b64decode(data["clips"][name]) == clips[card["id"]].data
+        else:
+            assert player not in face["back"] and "[sound:" not in face["back"]
+
+
+@needs_ffmpeg
+@needs_browser
+def test_the_page_sets_each_players_clip(tmp_path: Path):
+    talk = make_talk(tmp_path / "talk")
+    result = CliRunner().invoke(
+        cli, ["preview", "--cards", str(talk / "cards.yaml"), "-o", str(tmp_path / "p.html")]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(", with 3 audio clips\n")
+    dom = headless(tmp_path / "p.html", tmp_path, "--dump-dom")
+    players = re.findall(r'<audio class="dg-clip"[^>]*src="data:audio/mpeg;base64,[^"]+"', dom)
+    assert len(players) == 3
+    result = CliRunner().invoke(
+        cli,
+        [
+            "preview",
+            "--no-media",
+            "--cards",
+            str(talk / "cards.yaml"),
+            "-o",
+            str(tmp_path / "q.html"),
+        ],
+    )
+    assert result.exit_code == 0 and "audio" not in result.output
+    assert "<audio" not in headless(tmp_path / "q.html", tmp_path, "--dump-dom")
