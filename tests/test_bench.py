@@ -63,9 +63,17 @@ def test_alignment(tmp_path: Path):
 
 def test_build(tmp_path: Path):
     out = tmp_path / "build.json"
-    result = bench("build.py", "--sizes", "20,40", "--json", str(out))
-    assert [row["cards"] for row in json.loads(out.read_text())["rows"]] == [20, 40]
+    result = bench(
+        "build.py", "--sizes", "20,40", "--clips", "4", "--clip-minutes", "1", "--json", str(out)
+    )
+    data = json.loads(out.read_text())
+    assert [row["cards"] for row in data["rows"]] == [20, 40]
     assert "cards/s" in result.stdout
+    clips = data["clips"]
+    assert clips["clips"] == 4 and "audio clips: 4 clips" in result.stdout
+    # Two quotes of one 8 s segment, two of two: 8.8 s and 16.8 s with the padding.
+    assert clips["mean_clip_seconds"] == 12.8
+    assert clips["apkg_bytes_per_card"] > clips["apkg_bytes_per_card_no_media"] + 8.8 * 5000
 
 
 def test_throughput_on_a_tiny_corpus(tmp_path: Path):
