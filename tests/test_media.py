@@ -200,6 +200,38 @@ def test_clips_span_their_quotes_and_hold_their_segments_sound(talk: Path, tmp_p
 
 
 @needs_ffmpeg
+@pytest.mark.parametrize(
+    ("name", "codec"),
+    [
+        ("talk.m4a", ["-c:a", "aac"]),
+        ("talk.opus", ["-c:a", "libopus"]),
+        ("talk.webm", ["-c:a", "libopus"]),
+        ("talk.wav", ["-c:a", "pcm_s16le"]),
+        ("talk.mp4", ["-c:a", "aac", "-c:v", "mpeg4"]),  # a video: its sound is cut
+    ],
+)
+def test_clips_from_each_kind_of_recording(talk: Path, tmp_path: Path, name: str, codec: list):
+    video = ["-f", "lavfi", "-i", f"testsrc=duration={LENGTH}:size=32x32:rate=5"]
+    subprocess.run(
+        [
+            *(FFMPEG, "-v", "error", "-y", "-i", str(talk / "talk.mp3")),
+            *(video if name.endswith(".mp4") else []),
+            *codec,
+            str(talk / name),
+        ],
+        check=True,
+    )
+    text = (talk / "cards.yaml").read_text(encoding="utf-8")
+    (talk / "cards.yaml").write_text(text.replace("talk.mp3", name), encoding="utf-8")
+    cards_file = load_cards(talk / "cards.yaml")
+    clips = media.make_clips(cards_file, cards_file.active_cards)
+    for card_id, (start, end) in EXPECTED.items():
+        assert decoded_seconds(clips[card_id].data, tmp_path) == pytest.approx(end - start, abs=0.3)
+    assert loudest_tone(clips["energy"].data, tmp_path) == 300
+    assert loudest_tone(clips["chips"].data, tmp_path) == 900
+
+
+@needs_ffmpeg
 def test_a_cut_is_bit_exact_and_a_rebuild_cuts_nothing(talk: Path, tmp_path: Path, monkeypatch):
     ffmpeg = media.Ffmpeg()
     first = ffmpeg.cut(talk / "talk.mp3", 0.7, 4.0)
@@ -375,3 +407,46 @@ def test_make_clips_needs_nothing_when_no_source_has_media(tmp_path: Path, monke
     assert media.make_clips(cards_file, cards_file.active_cards) == {}
     with pytest.raises(BuildError):
         media.Ffmpeg()
+
+
+@needs_ffmpeg
+def test_adding_a_recording_later_updates_the_notes_in_anki(talk: Path, collection, tmp_path: Path):
+    from anki.sound import SoundOrVideoTag
+
+    cards_file = load_cards(talk / "cards.yaml")
+    build_deck(cards_file, tmp_path / "plain.apkg", media=False)
+    import_apkg(collection, tmp_path / "plain.apkg")
+    assert all(not collection.get_card(c).answer_av_tags() for c in collection.find_cards(""))
+    with_clips = tmp_path / "clips.apkg"
+    build_deck(cards_file, with_clips)
+    log = import_apkg(collection, with_clips)
+    assert len(log.updated) == 3 and not log.new
+    for card_id in EXPECTED:
+        (note_id,) = collection.find_notes(f"Id:{card_id}")
+        card = collection.get_note(note_id).cards()[0]
+        (tag,) = card.answer_av_tags()
+        assert isinstance(tag, SoundOrVideoTag)
+        assert (Path(collection.media.dir()) / tag.filename).is_file()
+    # A card's time moved: a new clip, under a new name.
+    text = (talk / "cards.yaml").read_text(encoding="utf-8")
+    (talk / "cards.yaml").write_text(text.replace("time: 00:00:10", "time: 00:00:07"), "utf-8")
+    before = media.make_clips(cards_file, cards_file.active_cards)["chips"]
+    moved = load_cards(talk / "cards.yaml")
+    after = media.make_clips(moved, moved.active_cards)["chips"]
+    assert after.name != before.name and after.start == pytest.approx(7.0 - PAD_BEFORE)
+
+
+@needs_ffmpeg
+def test_an_unreadable_recording_is_one_line(talk: Path, tmp_path: Path, monkeypatch):
+    # Root reads any file, so the refusal the OS would give is raised where it is read.
+    def refuse(path: Path, cache) -> str:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(media, "media_digest", refuse)
+    assert build_lines(talk, tmp_path) == (
+        1,
+        [
+            f"{talk / 'cards.yaml'}:3: cannot read the recording 'talk.mp3' of source 'talk': "
+            "Permission denied (check the file's permissions, or leave clips out with --no-media)"
+        ],
+    )
