@@ -260,7 +260,8 @@ section.source h2 small { font-weight: normal; color: #5f6368; }
 .item .meta code { color: #1f2328; }
 .item .faces { display: grid; grid-template-columns: 1fr 1fr; }
 .item .face { border-right: 1px solid #e3e5e8; min-width: 0; }
-.item .dg-clip { display: block; height: 2.2em; max-width: 100%; margin-top: 0.4em; }
+.item .dg-clip { display: inline-block; vertical-align: middle; height: 2em; width: 16em;
+  max-width: 100%; margin: 0.2em 0.3em; }
 .item .face:last-child { border-right: 0; }
 .item .face > .label { font-size: 0.7em; text-transform: uppercase; letter-spacing: 0.05em;
   color: #9aa0a6; padding: 0.4em 0.8em 0; }
