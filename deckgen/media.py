@@ -86,8 +86,9 @@ def quote_span(time: float, quote: str | None, segments: Sequence[Segment]) -> t
 
     It starts at the card's time, or at the start of the segment that begins within
     that second (times are written in whole seconds). It ends at the end of the last
-    segment that the quote's words reach (matched word by word from the start), or
-    of the segment at the card's time when there is no quote. Without segments, or
+    segment that the quote's words reach (matched word by word from the start), or of
+    that word where the transcript times each word, or at the end of the segment at
+    the card's time when there is no quote. Without segments, or
     when no word matches, it lasts the quote's words at 2.5 words a second. It lasts
     at least 1 s and at most MAX_SPAN.
     """
@@ -108,20 +109,23 @@ def quote_span(time: float, quote: str | None, segments: Sequence[Segment]) -> t
 def _end_of_words(
     words: list[str], segments: Sequence[Segment], anchor: int, start: float
 ) -> float | None:
-    """The end of the last segment from ``anchor`` on that holds the quote's last
-    matching word; None when none of its words are there."""
-    flat: list[tuple[str, int]] = []
+    """When the quote's last matching word ends: the end of the word where the
+    transcript times words, else of its segment; None when none of its words are there."""
+    flat: list[tuple[str, float]] = []  # each word of the transcript, and when it ends
     limit = 2 * len(words) + 10  # the quote is said right there, not minutes later
-    for index in range(anchor, len(segments)):
-        if segments[index].start > start + MAX_SPAN or len(flat) >= limit:
+    for segment in segments[anchor:]:
+        if segment.start > start + MAX_SPAN or len(flat) >= limit:
             break
-        flat.extend((w, index) for w in _words(segments[index].text))
+        if segment.words:
+            flat.extend((w, word.end) for word in segment.words for w in _words(word.text))
+        else:
+            flat.extend((w, segment.end) for w in _words(segment.text))
     matcher = difflib.SequenceMatcher(None, [w for w, _ in flat], words, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
         return None
     last = blocks[-1]
-    return segments[flat[last.a + last.size - 1][1]].end
+    return flat[last.a + last.size - 1][1]
 
 
 def clip_bounds(span: tuple[float, float], duration: float | None) -> tuple[float, float]:

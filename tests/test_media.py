@@ -166,6 +166,17 @@ def test_quote_span_ends_where_the_quotes_words_end(time, quote, span):
     assert quote_span(time, quote, SEGS) == pytest.approx(span)
 
 
+def test_quote_span_ends_with_the_last_word_where_words_are_timed():
+    from deckgen.document import Word
+
+    said = "the brain runs on twenty watts of power"
+    words = tuple(Word(4.0 + i * 0.4, 4.3 + i * 0.4, w) for i, w in enumerate(said.split()))
+    segments = [Segment(4.0, 12.0, said + " and more words after it", words)]
+    assert quote_span(4.0, "The brain runs on twenty watts.", segments) == pytest.approx(
+        (4.0, 4.3 + 5 * 0.4)
+    )
+
+
 def test_quote_span_without_a_transcript_goes_by_the_words():
     ten_words = "one two three four five six seven eight nine ten"
     assert quote_span(30.0, ten_words, []) == (30.0, 34.0)
@@ -179,6 +190,24 @@ def test_clip_bounds_pad_and_stay_in_the_recording():
     assert clip_bounds((0.1, 3.0), 20.0) == (0.0, 3.5)
     assert clip_bounds((10.0, 12.0), 12.2) == (9.7, 12.2)
     assert clip_bounds((10.0, 12.0), None) == (9.7, 12.5)
+
+
+# -- finding ffmpeg
+
+
+def test_an_ffmpeg_on_path_comes_first_then_the_wheels(tmp_path: Path, monkeypatch):
+    import sys
+
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("#!/bin/sh\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_ffmpeg() == str(fake)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    wheel = pytest.importorskip("imageio_ffmpeg")
+    assert find_ffmpeg() == wheel.get_ffmpeg_exe()
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # not installed
+    assert find_ffmpeg() is None
 
 
 # -- cutting and the deck
