@@ -283,14 +283,17 @@ def make_clips(
             clips[job.card.id] = _clip(job, data)
         else:
             missing.append((job, key))
+
+    def cut(item: tuple[_Job, str]) -> bytes:
+        job, key = item
+        data = ffmpeg.cut(job.media, job.start, job.end)
+        cache.put(key, data)  # as each is done, so a failure later keeps the others
+        return data
+
     workers = max(1, min(jobs or os.cpu_count() or 1, 8, len(missing) or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        cut = list(
-            pool.map(lambda item: ffmpeg.cut(item[0].media, item[0].start, item[0].end), missing)
-        )
-    for (job, key), data in zip(missing, cut, strict=True):
-        cache.put(key, data)
-        clips[job.card.id] = _clip(job, data)
+        for (job, _), data in zip(missing, pool.map(cut, missing), strict=True):
+            clips[job.card.id] = _clip(job, data)
     return clips
 
 
