@@ -1,6 +1,8 @@
-"""Extraction quality on a gold file: recall, cards per hour, junk rate.
+"""Extraction quality: on the curators' labelled talks (leave one talk out), and on the
+gold files: recall, cards per hour, junk rate.
 
-    python bench/quality.py                      # the seeds, then the held-out talks
+    python bench/quality.py                      # labelled talks, then the gold files
+    python bench/quality.py --no-labels          # the gold files only
     python bench/quality.py --gold bench/gold-seeds.yaml   # one gold file only
     python bench/quality.py --lectures DIR       # also extract each lecture and show its cards
     python bench/quality.py --json out.json
@@ -15,7 +17,15 @@ With ../shared/corpus beside the project, two more talks are scored: the "State 
 GPT" talk (bench/gold-stateofGPT.yaml; some cues were found by reading its misses) and
 a TWIML interview (bench/gold-twiml-guestrin.yaml, written before deckgen was ever run
 on it: the blind check). A change that only helps the seeds shows up as a gap between
-their recall and the others'. A gold file may name its own `speaker`.
+their recall and the others'. A gold file may name its own `speaker`. The gold files
+also train the selector (bench/train.py), so their recall is not a held-out measure.
+
+Labelled talks (../shared/labels, bench/labels): every talk is extracted end to end
+(selection and drafting) with a selector trained WITHOUT that talk (leave one talk
+out); a label is found when a card's quote is within 15 s and shares half the content
+words of the shorter quote (bench/labels.py). Reported per talk: recall of the
+curator's claims, of the core claims, cards per hour, show-talk cards and junk; and, on
+the talks labelled twice, the second curator against the first: the human ceiling.
 """
 
 from __future__ import annotations
@@ -31,6 +41,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "bench"))
 
 from golds import add_gold_option, gold_files  # noqa: E402
 
@@ -151,6 +163,77 @@ def report(gold: Path, result: dict, *, show: bool) -> None:
     print(f"time             {result['seconds']} s\n")
 
 
+def labelled_talks(model: str | None) -> dict:
+    """Every labelled talk, extracted with a selector trained without it."""
+    import train
+    from labels import found, label_files
+
+    from deckgen.extract.selection import _SHOW_TALK
+
+    pipeline = deckgen.load_pipeline(model)
+    talks = train.load_talks()
+    extra = train.gold_talks()
+    files = {f.talk: f for f in reversed(label_files())}  # the first annotator's
+    rows = {}
+    print(f"{'talk':44} {'recall':>6} {'core':>5} {'cards/h':>7} {'show':>4} {'junk':>4}")
+    for talk in talks:
+        selector = train.train([t for t in talks if t is not talk], extra)
+        labels = files[talk.name]
+        doc = deckgen.load_document(labels.transcript)
+        claims = deckgen.extract_claims(
+            doc, pipeline=pipeline, speaker=labels.speaker or None, selector=selector
+        )
+        cards = [(c.sentence.text, c.card.time) for c in claims]
+        hits = found(labels.labels, cards)
+        core = [h for h, lab in zip(hits, labels.labels, strict=True) if lab.priority == "core"]
+        row = {
+            "recall": round(sum(hits) / len(hits), 3),
+            "core": round(sum(core) / max(1, len(core)), 3),
+            "per_hour": round(len(claims) / talk.hours, 1),
+            "show_talk": sum(1 for c in claims if _SHOW_TALK.search(c.sentence.text)),
+            "junk": sum(1 for c in claims if is_junk(c.card)),
+            "cards": len(claims),
+        }
+        rows[talk.name] = row
+        print(
+            f"{talk.name[:44]:44} {row['recall']:6.2f} {row['core']:5.2f} "
+            f"{row['per_hour']:7.1f} {row['show_talk']:4} {row['junk']:4}",
+            flush=True,
+        )
+    mean = {
+        k: round(sum(r[k] for r in rows.values()) / len(rows), 3)
+        for k in ("recall", "core", "per_hour")
+    }
+    junk = sum(r["junk"] for r in rows.values()) / max(1, sum(r["cards"] for r in rows.values()))
+    print(
+        f"{'mean over ' + str(len(rows)) + ' talks':44} {mean['recall']:6.2f} {mean['core']:5.2f} "
+        f"{mean['per_hour']:7.1f} {sum(r['show_talk'] for r in rows.values()):4} {junk:4.1%}"
+    )
+    print("\nhuman ceiling (second curator against the first, same rule):")
+    by_talk: dict[str, list] = {}
+    for f in label_files():
+        by_talk.setdefault(f.talk, []).append(f)
+    ceiling = {}
+    for name, pair in by_talk.items():
+        if len(pair) < 2:
+            continue
+        first, second = pair[0], pair[1]
+        hits = found(first.labels, [(lab.quote, lab.time) for lab in second.labels])
+        core = [h for h, lab in zip(hits, first.labels, strict=True) if lab.priority == "core"]
+        ceiling[name] = {
+            "recall": round(sum(hits) / len(hits), 3),
+            "core": round(sum(core) / max(1, len(core)), 3),
+            "per_hour": round(len(second.labels) / second.hours, 1),
+        }
+        deck = rows.get(name, {})
+        print(
+            f"{name[:44]:44} curator {ceiling[name]['recall']:.2f} / core {ceiling[name]['core']:.2f}"
+            f"   deckgen {deck.get('recall', 0):.2f} / core {deck.get('core', 0):.2f}"
+        )
+    print()
+    return {"talks": rows, "mean": mean, "junk_rate": round(junk, 3), "ceiling": ceiling}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -162,12 +245,17 @@ def main() -> None:
     parser.add_argument("--lectures", type=Path, help="also extract every lecture in this folder")
     parser.add_argument("--json", type=Path, help="write the full result here")
     parser.add_argument("--show", action="store_true", help="print every card")
+    parser.add_argument(
+        "--no-labels", action="store_true", help="skip the labelled talks (about 6 minutes)"
+    )
     args = parser.parse_args()
     options = {"speaker": args.speaker, "max_per_hour": args.max_per_hour or None}
     golds = gold_files(
         args.gold, "gold-seeds.yaml", "gold-stateofGPT.yaml", "gold-twiml-guestrin.yaml"
     )
     results = {}
+    if not args.no_labels and not args.gold and (ROOT.parent / "shared" / "labels").is_dir():
+        results["labelled"] = labelled_talks(args.model)
     for gold in golds:
         result = evaluate(gold, options, args.model)
         results[gold.name] = result

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from deckgen.align import Alignment
     from deckgen.build import BuildReport
     from deckgen.extract import Claim, Pipeline
+    from deckgen.extract.learned import Selector
     from deckgen.workflow import ExtractReport
 
 PathLike = str | os.PathLike
@@ -62,11 +63,14 @@ def extract_claims(
     speaker: str | None = None,
     max_per_hour: float | None = None,
     min_score: float | None = None,
+    selector: Selector | None = None,
 ) -> list[Claim]:
     """The claims worth a card in a transcript or summary, each drafted as ``claim.card``.
 
     ``pipeline`` is a loaded ``Pipeline`` or the name of a spaCy pipeline (default: the
-    one ``deckgen extract`` uses); ``source_id`` defaults to the file name's slug.
+    one ``deckgen extract`` uses); ``source_id`` defaults to the file name's slug;
+    ``selector`` is the model that chooses speech's claims (default: the one shipped,
+    see bench/train.py).
     """
     from deckgen import extract
     from deckgen.workflow import extract_options
@@ -74,7 +78,7 @@ def extract_claims(
     document = _document(document)
     if not isinstance(pipeline, extract.Pipeline):
         pipeline = extract.load_pipeline(pipeline)
-    options = extract_options(max_per_hour, min_score, speaker)
+    options = replace(extract_options(max_per_hour, min_score, speaker), selector=selector)
     return extract.extract_claims(document, source_id or source_id_for(document), pipeline, options)
 
 

@@ -101,12 +101,14 @@ def build(cards_path: Path, output: Path | None, no_media: bool) -> None:
 @click.option(
     "--max-per-hour",
     type=click.FloatRange(min=1),
-    help="At most this many cards per hour of speech  [default: 50]",
+    help="At most this many cards per hour of speech; fewer when the talk has fewer claims "
+    "worth keeping  [default: 60]",
 )
 @click.option(
     "--min-score",
     type=float,
-    help="Only claims scoring at least this (higher: fewer, surer cards)  [default: 3]",
+    help="Summaries only: claims scoring at least this (higher: fewer, surer cards); speech "
+    "is chosen by the selector learned from curators' labels  [default: 3]",
 )
 @click.option(
     "--summary-of",

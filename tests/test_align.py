@@ -220,14 +220,17 @@ def _timed_in(notes, start: str, end: str) -> list:
     return [n for n in notes if n["Time"] and lo - 2 <= parse_clock(n["Time"]) <= hi]
 
 
-def test_rlhf_vibe_check_is_one_card_with_both_sources(seed_deck):
-    notes = _timed_in(_cards_saying(seed_deck, "vibe check"), "00:26:50", "00:27:20")
+def test_a_summary_claim_the_talk_makes_is_one_card_with_both_sources(seed_deck):
+    # "Its dominance is largely due to its compatibility with GPUs" (the summary) is the
+    # talk's "the transformer was designed for the GPU" at 00:35. (Until the learned
+    # selector this test used the vibe-check claim, which the selector does not keep.)
+    notes = _timed_in(_cards_saying(seed_deck, "GPU"), "00:34:50", "00:35:30")
     merged = [
         n
         for n in notes
         if "source::sequoia-summary" in n.tags and "source::sequoia-transcript" in n.tags
     ]
-    assert merged, "the summary's vibe-check claim should merge into the transcript's card"
+    assert merged, "the summary's GPU claim should merge into the transcript's card"
     shown = _shown(merged[0])
     assert "Making AI accessible" in shown and "Sequoia summary" in shown
 

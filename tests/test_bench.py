@@ -26,15 +26,15 @@ def bench(script: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_quality(tmp_path: Path):
     out = tmp_path / "quality.json"
-    result = bench("quality.py", "--json", str(out))
+    result = bench("quality.py", "--no-labels", "--json", str(out))
     data = json.loads(out.read_text())
     seeds = data["gold-seeds.yaml"]
     # Recall is what the bench says it is: the share of gold claims not missed.
     assert seeds["claims"] >= 25
     assert seeds["recall"] == round(1 - len(seeds["missed"]) / seeds["claims"], 3)
-    # Regression floors, below what the README reports (0.62 recall, 0% junk): an
-    # extractor that loses a fifth of its hits or drafts junk fails here.
-    assert seeds["recall"] >= 0.5 and seeds["junk_rate"] <= 0.05
+    # Regression floors, below what the README reports (0.46 recall at 33 cards an hour,
+    # 0% junk): an extractor that loses a sixth of its hits or drafts junk fails here.
+    assert seeds["recall"] >= 0.38 and seeds["junk_rate"] <= 0.05
     assert 15 <= seeds["cards_per_hour"] <= 60
     # The held-out talks are measured too when the corpus is beside the project.
     corpus = (ROOT.parent / "shared" / "corpus").is_dir()

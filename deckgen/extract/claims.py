@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from deckgen.cards import Card, slugify
 from deckgen.document import Document
 from deckgen.extract.drafting import DEFAULT_SPEAKER, DocumentDrafter, Draft, document_drafter
+from deckgen.extract.learned import Selector, choose
 from deckgen.extract.patterns import content_words
 from deckgen.extract.pipeline import Pipeline
 from deckgen.extract.selection import (
@@ -60,8 +61,11 @@ def claim_id(words: Iterable[str], taken: set[str]) -> str:
 @dataclass(frozen=True)
 class ExtractOptions:
     max_per_hour: float = DEFAULT_MAX_PER_HOUR
-    min_score: float = DEFAULT_MIN_SCORE
+    min_score: float = DEFAULT_MIN_SCORE  # summaries only: speech is chosen by the selector
     speaker: str = DEFAULT_SPEAKER
+    # The model that chooses speech's claims; None: the one shipped in the package.
+    # (bench/quality.py passes one trained without the talk it measures.)
+    selector: Selector | None = None
 
 
 def extract_claims(
@@ -75,8 +79,12 @@ def extract_claims(
     sentences = split_sentences(doc, pipeline.splitter)
     if doc.kind != "summary":
         sentences = claim_units(sentences)
-    budget = card_budget(doc, options.max_per_hour)
-    chosen = shortlist(score_document(doc, sentences), options.min_score, budget)
+    if doc.kind == "summary":
+        budget = card_budget(doc, options.max_per_hour)
+        chosen = shortlist(score_document(doc, sentences), options.min_score, budget)
+    else:
+        # Speech: the selector learned from curators' labels decides (learned.py).
+        budget, chosen = choose(doc, sentences, options.max_per_hour, options.selector)
     drafter = document_drafter(
         doc, pipeline.nlp, sentences, options.speaker, [s for _, s in chosen]
     )

@@ -16,7 +16,7 @@ from deckgen.words import STOPWORDS as _STOPWORDS
 from deckgen.words import WORD as _WORD
 from deckgen.words import common_words, rare_words
 
-DEFAULT_MAX_PER_HOUR = 50.0
+DEFAULT_MAX_PER_HOUR = 60.0
 DEFAULT_MIN_SCORE = 3.0
 # Summaries hold denser claims than speech: at most this many cards per 100 words.
 SUMMARY_CARDS_PER_100_WORDS = 2.0

@@ -1,0 +1,314 @@
+"""Selection learned from curators' labels: which claim units of a transcript a careful
+curator keeps.
+
+Each unit is described by features that carry from talk to talk (how a claim is said,
+where it sits in the conversation and in the episode, how much of the talk's own
+vocabulary it uses), never by its topic words. A logistic model over them, trained by
+``bench/train.py`` on ../shared/labels and shipped as ``selector.json``, gives each unit
+a probability; the deck keeps the units above the model's threshold.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+
+from deckgen.document import Document
+from deckgen.extract.patterns import JUNK as _JUNK
+from deckgen.extract.selection import (
+    _ANECDOTE,
+    _ASSERTION,
+    _NUMBER,
+    _SHOW_TALK,
+    _UNIT,
+    DEFAULT_MAX_PER_HOUR,
+    Score,
+    score_in_context,
+)
+from deckgen.extract.sentences import Sentence
+from deckgen.words import STOPWORDS, WORD, common_words
+
+MODEL_FILE = "selector.json"
+
+_REASONS = (
+    "number",
+    "definition",
+    "contrast",
+    "comparison",
+    "recommendation",
+    "framing",
+    "cause",
+    "importance",
+    "named-list",
+    "content",
+    "statement",
+    "question",
+    "junk",
+    "biography",
+    "naming",
+    "deixis",
+    "points-at",
+    "fragment",
+    "vague",
+    "enumerated",
+    "short",
+    "answer",
+    "introduction",
+    "before-question",
+    "assertion",
+)
+_PRONOUN_OPENING = re.compile(r"^(?:\W*\w+\W+){0,2}?(?:it|this|that|they|these|those)\b", re.I)
+_FILLER_OPENING = re.compile(r"^\W*(?:so|and|but|yeah|yes|well|um|uh|oh|okay|right|like)\b", re.I)
+_HEDGE = re.compile(r"\b(?:maybe|probably|perhaps|kind of|sort of|i guess|i mean)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me)\b", re.I)
+_WE = re.compile(r"\b(?:we|we're|we've|our|us)\b", re.I)
+_YOU = re.compile(r"\b(?:you|you're|your)\b", re.I)
+_COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.I)
+_GENERIC = re.compile(r"\b(?:always|never|every|all|most|generally|typically|often)\b", re.I)
+_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][A-Za-z0-9]+")
+
+
+_TOKEN = re.compile(r"[a-z']+")
+
+
+@functools.cache
+def _everyday() -> frozenset[str]:
+    return common_words(0.1)
+
+
+def how_said(text: str) -> list[str]:
+    """The everyday words of a unit, its opening words and everyday word pairs: how a
+    claim is said ("the reason is", "it turns out", "we found"), never what it is about
+    (topic words are left out, so the model carries from talk to talk)."""
+    everyday = _everyday()
+    words = _TOKEN.findall(text.lower())
+    tokens = [w for w in words if w in everyday]
+    tokens += ["^" + w for w in words[:3] if w in everyday]
+    tokens += [f"{a}_{b}" for a, b in itertools.pairwise(words) if a in everyday and b in everyday]
+    return tokens
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A claim unit and everything selection knows of it."""
+
+    sentence: Sentence
+    score: Score
+    features: dict[str, float]
+
+
+def unit_features(units: list[Sentence], title: str, duration: float | None) -> list[Unit]:
+    """Features of every unit of one transcript, in order."""
+    scored = score_in_context(units, title)
+    everyday = common_words(0.8)
+    common = common_words()
+    mentions = Counter(w for s in units for w in {w.lower() for w in WORD.findall(s.text)})
+    talk_terms = {
+        w for w, n in mentions.items() if n >= 3 and w not in everyday and w not in STOPWORDS
+    }
+    end = duration or max((u.start or 0.0 for u in units), default=0.0) or 1.0
+    values = sorted(score.value for score, _ in scored)
+    out = []
+    since_question = 99
+    for number, (score, unit) in enumerate(scored):
+        text = unit.text
+        words = [w.lower() for w in WORD.findall(text)]
+        count = max(1, len(words))
+        rare = [w for w in words if w not in common and w not in STOPWORDS and len(w) > 2]
+        topic = [w for w in words if w in talk_terms]
+        start = unit.start or 0.0
+        features: dict[str, float] = {f"rule:{r}": float(r in score.reasons) for r in _REASONS}
+        features.update(
+            {
+                "rule-score": score.value / 5.0,
+                "rule-rank": _rank(values, score.value),
+                "words": math.log(count) / 4.0,
+                "long": float(count > 45),
+                "rare": min(len(set(rare)), 8) / 8.0,
+                "rare-share": len(rare) / count,
+                "topic": min(len(set(topic)), 6) / 6.0,
+                "topic-share": len(topic) / count,
+                "unit-number": float(bool(_NUMBER.search(text)) and bool(_UNIT.search(text))),
+                "first-2min": float(start < 120),
+                "first-5min": float(start < 300),
+                "last-2min": float(end - start < 120),
+                "last-5min": float(end - start < 300),
+                "position": start / end,
+                "show-talk": float(bool(_SHOW_TALK.search(text))),
+                "junk": float(bool(_JUNK.search(text))),
+                "anecdote": float(bool(_ANECDOTE.search(text))),
+                "assertion": float(bool(_ASSERTION.search(text))),
+                "pronoun-opening": float(bool(_PRONOUN_OPENING.match(text))),
+                "filler-opening": float(bool(_FILLER_OPENING.match(text))),
+                "hedge": float(bool(_HEDGE.search(text))),
+                "i": len(_FIRST_PERSON.findall(text)) / count,
+                "we": len(_WE.findall(text)) / count,
+                "you": len(_YOU.findall(text)) / count,
+                "copula": float(bool(_COPULA.search(text))),
+                "generic": float(bool(_GENERIC.search(text))),
+                "names": min(len(_CAPITAL.findall(text)), 4) / 4.0,
+                "after-question-1": float(since_question == 1),
+                "after-question-2-3": float(2 <= since_question <= 3),
+                "next-question": float(
+                    any(s.text.rstrip().endswith("?") for _, s in scored[number + 1 : number + 2])
+                ),
+                "is-question": float(text.rstrip().endswith("?")),
+            }
+        )
+        since_question = 1 if text.rstrip().endswith("?") else since_question + 1
+        out.append(Unit(unit, score, features))
+    return out
+
+
+def _rank(values: list[float], value: float) -> float:
+    """Where ``value`` stands among the talk's scores, 0 (lowest) to 1 (highest)."""
+    return bisect.bisect_left(values, value) / max(1, len(values) - 1)
+
+
+# Curators keep 32-36 claims an hour on every labelled talk, so a deck holds at least
+# this many cards an hour of the units the model finds likely (the threshold adds more,
+# up to --max-per-hour); a talk with few likely units (an intro, small talk) gets fewer.
+MIN_PER_HOUR = 33.0
+# Even a few minutes of speech gets its few best claims.
+_FEWEST = 3
+MAX_PER_HOUR = DEFAULT_MAX_PER_HOUR
+
+
+def keep(
+    probabilities: list[float],
+    hours: float,
+    threshold: float,
+    *,
+    min_per_hour: float = MIN_PER_HOUR,
+    max_per_hour: float = MAX_PER_HOUR,
+) -> list[int]:
+    """The units a deck keeps, in order: those the model is sure enough of (at or above
+    ``threshold``), the best first, but at least ``min_per_hour`` and at most
+    ``max_per_hour`` cards an hour."""
+    floor = max(_FEWEST, math.floor(min_per_hour * hours))
+    cap = max(1, math.ceil(max_per_hour * hours))
+    order = sorted(range(len(probabilities)), key=lambda i: (-probabilities[i], i))
+    kept = [i for n, i in enumerate(order) if n < floor or probabilities[i] >= threshold]
+    return sorted(kept[:cap])
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A logistic model: weights per feature and per everyday-word token (present or
+    not), and the probability a unit needs to be kept."""
+
+    weights: dict[str, float]
+    token_weights: dict[str, float]
+    bias: float
+    threshold: float
+    trained_on: tuple[str, ...] = ()
+
+    def probability(self, unit: Unit) -> float:
+        z = self.bias + sum(w * unit.features.get(name, 0.0) for name, w in self.weights.items())
+        z += sum(self.token_weights.get(t, 0.0) for t in set(how_said(unit.sentence.text)))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> str:
+        return (
+            json.dumps(
+                {
+                    "format": 1,
+                    "bias": round(self.bias, 6),
+                    "threshold": round(self.threshold, 6),
+                    "weights": {k: round(v, 6) for k, v in sorted(self.weights.items())},
+                    "token_weights": {
+                        k: round(v, 6) for k, v in sorted(self.token_weights.items()) if v
+                    },
+                    "trained_on": list(self.trained_on),
+                },
+                indent=1,
+            )
+            + "\n"
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Selector:
+        data = json.loads(text)
+        return cls(
+            {k: float(v) for k, v in data["weights"].items()},
+            {k: float(v) for k, v in data["token_weights"].items()},
+            float(data["bias"]),
+            float(data["threshold"]),
+            tuple(data.get("trained_on", ())),
+        )
+
+
+@functools.cache
+def shipped_selector() -> Selector:
+    return Selector.from_json(
+        resources.files("deckgen").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    )
+
+
+# Never a card, whatever the model says: the show talking about itself (intros, outros,
+# sponsor reads, its news), greetings and thanks, a guest's biography, a question.
+_NEVER = frozenset({"junk", "biography", "question"})
+# A podcast opens with the host's introduction: everything said before the host's first
+# question, when that question comes in the first minutes, is the show, not a claim.
+_INTRO_SECONDS = 300.0
+
+
+def choose(
+    doc: Document, units: list[Sentence], max_per_hour: float, selector: Selector | None = None
+) -> tuple[int, list[tuple[Score, Sentence]]]:
+    """How many cards a transcript's deck holds, and its units worth drafting, best
+    first: the deck's size and a few spares for the drafts that fail or repeat."""
+    selector = selector or shipped_selector()
+    featured = unit_features(units, doc.title, doc.duration)
+    p = [selector.probability(u) for u in featured]
+    hours = (doc.duration or doc.word_count / 9000 * 3600) / 3600
+    kept, ranked = deck(featured, p, hours, selector.threshold, max_per_hour)
+    spares = ranked[: len(kept) * 2 + 5]
+    return len(kept), [
+        (Score(round(p[i], 4), featured[i].score.reasons), featured[i].sentence) for i in spares
+    ]
+
+
+def deck(
+    units: list[Unit],
+    probabilities: list[float],
+    hours: float,
+    threshold: float,
+    max_per_hour: float = MAX_PER_HOUR,
+) -> tuple[list[int], list[int]]:
+    """The units a deck keeps (in order), and every unit that may be a card, best first;
+    what never_cards() finds is neither."""
+    never = never_cards(units)
+    eligible = [0.0 if n in never else x for n, x in enumerate(probabilities)]
+    kept = [
+        i for i in keep(eligible, hours, threshold, max_per_hour=max_per_hour) if eligible[i] > 0.0
+    ]
+    ranked = [
+        i
+        for i in sorted(range(len(eligible)), key=lambda i: (-eligible[i], i))
+        if eligible[i] > 0.0
+    ]
+    return kept, ranked
+
+
+def never_cards(units: list[Unit]) -> set[int]:
+    """Units that are never a card: show talk, junk, biography, and a podcast's opening
+    before the host's first question."""
+    never = {
+        n
+        for n, u in enumerate(units)
+        if _NEVER & set(u.score.reasons) or u.features["show-talk"] or u.features["junk"]
+    }
+    first_question = next((n for n, u in enumerate(units) if u.features["is-question"]), None)
+    if first_question is not None:
+        start = units[first_question].sentence.start
+        if start is not None and start <= _INTRO_SECONDS:
+            never |= set(range(first_question + 1))
+    return never

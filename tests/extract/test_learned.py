@@ -1,0 +1,83 @@
+"""The selector learned from curators' labels: its features, what it never keeps, the
+deck it chooses, and the shipped model."""
+
+from __future__ import annotations
+
+from deckgen.extract.learned import (
+    Selector,
+    deck,
+    how_said,
+    keep,
+    never_cards,
+    shipped_selector,
+    unit_features,
+)
+from deckgen.extract.sentences import Sentence
+
+
+def units(*said: tuple[float, str]) -> list[Sentence]:
+    return [Sentence(text, start, n) for n, (start, text) in enumerate(said)]
+
+
+TALK = units(
+    (10.0, "Hello and welcome to another episode of the show, I'm your host."),
+    (20.0, "My guest today is a professor of robotics at Berkeley."),
+    (30.0, "Why don't you tell us how you got started?"),
+    (40.0, "I started in graphics and moved to robotics."),
+    (400.0, "So dropout roughly halves the gap between train and test error, about 50 percent."),
+    (500.0, "This is called a forward dynamics model: it predicts the next observation."),
+    (590.0, "Thanks so much for joining us, and be sure to subscribe to the podcast."),
+)
+
+
+def test_features_say_how_and_where_a_unit_is_said():
+    features = [u.features for u in unit_features(TALK, "An interview", duration=600.0)]
+    assert features[0]["first-2min"] == 1.0 and features[4]["first-2min"] == 0.0
+    assert features[6]["last-2min"] == 1.0 and features[4]["last-2min"] == 0.0
+    assert features[2]["is-question"] == 1.0 and features[3]["after-question-1"] == 1.0
+    assert features[4]["unit-number"] == 1.0 and features[5]["unit-number"] == 0.0
+    assert features[5]["rule:naming"] == 1.0 and features[4]["rule:naming"] == 0.0
+    assert features[0]["show-talk"] == 1.0 and features[4]["show-talk"] == 0.0
+    assert 0.0 < features[4]["position"] < features[5]["position"] < 1.0
+
+
+def test_how_said_keeps_everyday_words_and_never_the_topic():
+    tokens = how_said("So it turns out that dropout halves the gap")
+    assert "turns_out" in tokens and "^so" in tokens
+    assert not any("dropout" in t for t in tokens)
+
+
+def test_the_show_the_intro_and_questions_are_never_cards():
+    never = never_cards(unit_features(TALK, "An interview", duration=600.0))
+    # The opening up to the host's first question, the question, the outro.
+    assert {0, 1, 2, 6} <= never
+    assert not {4, 5} & never
+
+
+def test_keep_follows_the_threshold_between_a_floor_and_a_cap():
+    p = [0.9, 0.1, 0.8, 0.7, 0.2, 0.05]
+    assert keep(p, hours=1.0, threshold=0.5, min_per_hour=0, max_per_hour=10) == [0, 2, 3]
+    # The floor adds the next best; the cap keeps only the best.
+    assert keep(p, hours=1.0, threshold=0.5, min_per_hour=4, max_per_hour=10) == [0, 2, 3, 4]
+    assert keep(p, hours=1.0, threshold=0.5, min_per_hour=0, max_per_hour=2) == [0, 2]
+
+
+def test_deck_never_keeps_what_never_cards_finds_however_likely():
+    featured = unit_features(TALK, "An interview", duration=600.0)
+    kept, ranked = deck(featured, [0.99] * len(TALK), hours=0.1, threshold=0.5)
+    assert kept == [3, 4, 5] and ranked == [3, 4, 5]
+
+
+def test_a_selector_round_trips_through_json():
+    selector = Selector({"rare": 1.5}, {"turns_out": 0.25}, -2.0, 0.3, ("talk-a",))
+    again = Selector.from_json(selector.to_json())
+    assert again == selector
+    featured = unit_features(TALK, "An interview", duration=600.0)
+    assert again.probability(featured[4]) == selector.probability(featured[4])
+
+
+def test_the_shipped_selector_ranks_a_claim_above_small_talk():
+    featured = unit_features(TALK, "An interview", duration=600.0)
+    selector = shipped_selector()
+    assert selector.probability(featured[4]) > selector.probability(featured[3])
+    assert selector.probability(featured[5]) > selector.probability(featured[3])
