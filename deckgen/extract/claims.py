@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from deckgen.cards import Card, slugify
+from deckgen.cards import Card, slugify, unique_id
 from deckgen.document import Document
 from deckgen.extract.drafting import DEFAULT_SPEAKER, DocumentDrafter, Draft, document_drafter
 from deckgen.extract.learned import Selector, choose
@@ -49,13 +49,7 @@ def claim_id(words: Iterable[str], taken: set[str]) -> str:
             picked.append(slug)
         if len(picked) == 5 or sum(len(p) + 1 for p in picked) > 36:
             break
-    base = "-".join(picked) or "claim"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+    return unique_id("-".join(picked) or "claim", taken)
 
 
 @dataclass(frozen=True)
