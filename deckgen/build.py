@@ -31,7 +31,7 @@ import genanki
 
 from deckgen.cards import Card, CardsFile, slugify
 from deckgen.errors import BuildError
-from deckgen.fsutil import write_file
+from deckgen.fsutil import locked, write_file
 from deckgen.media import make_clips
 from deckgen.notetypes import BASIC, CLOZE, CSS, NOTE_TYPES, NoteType
 from deckgen.state import State, load_state, now_seconds, save_state, state_path_for
@@ -207,7 +207,11 @@ def build_deck(
     specs = note_specs(cards_file, {card_id: clip.name for card_id, clip in clips.items()})
     media_files = {clip.name: clip.data for clip in clips.values()}
     _write_apkg(cards_file, specs, state, output, media_files)
-    save_state(state_path, state)
+    if state.changed or not state_path.exists():
+        # Keep what an extract running meanwhile recorded in the state file.
+        with locked(cards_file.path, what="deckgen's state file", blame=state_path):
+            state.remember_proposed(load_state(state_path).proposed)
+            save_state(state_path, state)
     active = cards_file.active_cards
     cloze = sum(1 for c in active if c.type == "cloze")
     return BuildReport(

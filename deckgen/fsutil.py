@@ -9,8 +9,11 @@ raises the ``OSError``, for callers (the cache) that shrug it off.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -88,6 +91,94 @@ def decode_utf8(
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error.at("not UTF-8 text", path, line, hint=hint) from None
+
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+def lock_path_for(path: str | Path) -> Path:
+    """``cards.yaml`` → ``cards.yaml.lock``, beside the real file when ``path`` is a link."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(target.name + ".lock")
+
+
+@contextmanager
+def locked(
+    path: str | Path,
+    *,
+    what: str = "the file",
+    error: type[DeckgenError] = DeckgenError,
+    wait: float | None = None,
+    blame: str | Path | None = None,
+) -> Iterator[None]:
+    """Hold the lock of ``path`` (git-style: a ``.lock`` file beside it) while changing it.
+
+    A second writer waits up to ``wait`` seconds (default ``$DECKGEN_LOCK_WAIT`` or 30)
+    for the first to finish, then fails with one line naming the lock. The lock file is
+    removed on release; one left by a process that was killed is taken over, since the
+    kernel's lock on it (flock) died with that process. When the lock cannot be made,
+    the error says ``what`` cannot be written, at ``blame`` (default ``path``).
+    """
+    lock = lock_path_for(path)
+    if wait is None:
+        wait = _lock_wait()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = _try_lock(lock)
+        except OSError as exc:
+            where = blame if blame is not None else path
+            raise error.at(f"cannot write {what}: {_reason(exc)}", where, hint=WRITE_HINT) from None
+        if fd is not None:
+            break
+        if time.monotonic() >= deadline:
+            raise error.at(
+                f"another deckgen is changing {Path(path).name}, so this run changed nothing",
+                lock,
+                hint="run again when it is done; if no deckgen is running, delete this lock file",
+            )
+        time.sleep(0.05)
+    try:
+        os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _try_lock(lock: Path) -> int | None:
+    """A descriptor holding ``lock``, or None when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the file's existence is the lock
+        try:
+            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return None
+    fd = os.open(lock, os.O_CREAT | os.O_WRONLY, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    # The holder before us may have removed the file between our open and our lock:
+    # then we hold a lock on a file nobody else can see, so start again.
+    try:
+        same = os.path.samestat(os.fstat(fd), os.stat(lock))
+    except FileNotFoundError:
+        same = False
+    if not same:
+        os.close(fd)
+        return _try_lock(lock)
+    os.ftruncate(fd, 0)
+    return fd
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("DECKGEN_LOCK_WAIT", LOCK_WAIT_SECONDS)))
+    except ValueError:
+        return LOCK_WAIT_SECONDS
 
 
 def _reason(exc: OSError) -> str:

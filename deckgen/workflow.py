@@ -42,9 +42,10 @@ from deckgen.extract import (
     rules_only_warning,
     sentence_splitter,
 )
+from deckgen.fsutil import locked
 from deckgen.reconcile import Outcome, Reconciler, summary_moments
 from deckgen.sources import load_document
-from deckgen.state import load_state, save_state, state_path_for
+from deckgen.state import State, load_state, save_state, state_path_for
 
 
 @dataclass(frozen=True)
@@ -120,48 +121,124 @@ def extract_to_cards(
     ``media`` is the recording of the one new source (its ``media:``).
     """
     cards_path = Path(cards_path)
+    cache = _RunCache(enabled=use_cache)
+    run = _Run(
+        cards_path,
+        tuple(Path(p) for p in source_paths),
+        model=model,
+        model_id=model_identity(model),
+        options=extract_options(max_per_hour, min_score, speaker),
+        summary_of=summary_of,
+        media=media,
+        jobs=jobs,
+        cache=cache,
+        documents=_Documents(cache),
+    )
+    # The slow part (reading and extracting the sources) runs without the lock; then,
+    # holding it, cards.yaml and the state file are read again, since another run may
+    # have written them meanwhile, and everything after the extraction is done again
+    # (from memory) on what is there now.
+    _propose(run, progress)
+    with locked(cards_path, what="the cards file", error=CardsFileError):
+        proposal = _propose(run, None)
+        if proposal.new_text != proposal.text or proposal.created:
+            write_cards_text(cards_path, proposal.new_text)
+        proposal.state.remember_proposed(proposal.proposed_ids)
+        save_state(state_path_for(cards_path), proposal.state)
+    return ExtractReport(
+        cards_path=cards_path,
+        created=proposal.created,
+        sources=tuple(_report(d, proposal.new_claims) for d in proposal.done),
+        model=run.model_id,
+        warning=rules_only_warning(model) if run.model_id.startswith("rules:") else None,
+    )
+
+
+class _RunCache(Cache):
+    """The cache, kept in memory too: the pass under the lock reuses the first pass's
+    work, even when the cache on disk is off (--no-cache)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        super().__init__(enabled)
+        self.memory: dict[str, object] = {}
+
+    def get(self, key: str):
+        if key not in self.memory:
+            self.memory[key] = super().get(key)
+        return self.memory[key]
+
+    def put(self, key: str, value: object) -> None:
+        self.memory[key] = value
+        super().put(key, value)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one extract run was asked to do."""
+
+    cards_path: Path
+    source_paths: tuple[Path, ...]
+    model: str | None
+    model_id: str
+    options: ExtractOptions
+    summary_of: str | None
+    media: Path | None
+    jobs: int
+    cache: _RunCache
+    documents: _Documents
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    """cards.yaml as read, and as it would be with this run's new cards."""
+
+    text: str | None
+    new_text: str
+    created: bool
+    state: State
+    done: list[_Done]
+    new_claims: list[Claim]
+    proposed_ids: frozenset[str]
+
+
+def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
+    """Read cards.yaml and its state file as they are now, and work out what to add."""
+    cards_path = run.cards_path
     text, cards_file = _open_cards(cards_path)
     created = text is None
-    _check_summary_of(summary_of, source_paths, cards_file, cards_path)
-    _check_media(media, source_paths, cards_file, cards_path)
-    state_path = state_path_for(cards_path)
-    state = load_state(state_path)
-    options = extract_options(max_per_hour, min_score, speaker)
-    cache = Cache(enabled=use_cache)
-    model_id = model_identity(model)
-    documents = _Documents(cache)
-    planned = _plan(cards_path, cards_file, source_paths, summary_of, documents, media)
+    _check_summary_of(run.summary_of, run.source_paths, cards_file, cards_path)
+    _check_media(run.media, run.source_paths, cards_file, cards_path)
+    state = load_state(state_path_for(cards_path))
+    documents = run.documents
+    planned = _plan(cards_path, cards_file, run.source_paths, run.summary_of, documents, run.media)
     claims_by_source = _extract_all(
         [(p.source.id, p.file.path, p.file.digest) for p in planned],
-        model=model,
-        model_id=model_id,
-        options=options,
-        cache=cache,
-        jobs=jobs,
+        model=run.model,
+        model_id=run.model_id,
+        options=run.options,
+        cache=run.cache,
+        jobs=run.jobs,
         progress=progress,
     )
     reconciler = Reconciler(cards_file, state.proposed)
-    done = _reconcile(planned, claims_by_source, reconciler, cards_file, documents, cache)
+    done = _reconcile(planned, claims_by_source, reconciler, cards_file, documents, run.cache)
     new_claims = reconciler.claims
-    if text is None:
-        text = _new_file_text(cards_path, done)
+    start = text if text is not None else _new_file_text(cards_path, done)
     # Group by the source each claim was first found in; merged twins carry both sources.
     additions = [
         Addition(d.planned.source.id, tuple(_cards_of(new_claims, d.planned.source.id)))
         for d in done
     ]
     new_sources = [p.source for p in planned if p.is_new]
-    new_text = add_to_cards_text(text, cards_path, new_sources, additions)
-    if new_text != text or created:
-        write_cards_text(cards_path, new_text)
-    state.remember_proposed(reconciler.existing_ids | {c.card.id for c in new_claims})
-    save_state(state_path, state)
-    return ExtractReport(
-        cards_path=cards_path,
+    new_text = add_to_cards_text(start, cards_path, new_sources, additions)
+    return _Proposal(
+        text=text,
+        new_text=new_text,
         created=created,
-        sources=tuple(_report(d, new_claims) for d in done),
-        model=model_id,
-        warning=rules_only_warning(model) if model_id.startswith("rules:") else None,
+        state=state,
+        done=done,
+        new_claims=new_claims,
+        proposed_ids=frozenset(reconciler.existing_ids | {c.card.id for c in new_claims}),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,126 @@ def test_extract_media_needs_one_source_and_a_file(workdir: Path):
             workdir / "cards.yaml", [seeds / "Sequoia Transcript.txt"], media=workdir / "nope.m4a"
         )
     assert not (workdir / "cards.yaml").exists()
+
+
+# --- two runs on one cards.yaml (issue #16, case 1) ---
+
+
+_CLAIMS = [
+    ("a brain runs on 20 watts", "sparse models learn faster than dense ones because of data"),
+    ("a honeybee sees ultraviolet light", "ants navigate by counting 300 steps"),
+    ("the Moon drifts 38 millimetres away each year", "tides slow the Earth by 2 ms a century"),
+    ("octopuses taste with 2000 suckers", "squid axons are 1 millimetre wide"),
+]
+
+
+def _talks(folder: Path, count: int) -> list[Path]:
+    """Notes with two claims each, no claim like another's."""
+    paths = []
+    for i, (one, two) in enumerate(_CLAIMS[:count], start=1):
+        path = folder / f"talk{i}.md"
+        path.write_text(
+            f"Talk {i} notes.\n\nIt says that {one}.\nThe point is that {two}.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def test_a_run_that_finishes_meanwhile_keeps_its_cards(tmp_path: Path):
+    first, second = _talks(tmp_path, 2)
+    cards = tmp_path / "cards.yaml"
+    inner = []
+
+    def another_run_finishes(_path: Path) -> None:
+        # While this run extracts, a second run on the same file starts and finishes.
+        if not inner:
+            inner.append(extract_to_cards(cards, [second], model="none"))
+
+    report = extract_to_cards(cards, [first], model="none", progress=another_run_finishes)
+    cards_file = load_cards(cards)
+    assert [s.id for s in cards_file.sources] == ["talk2", "talk1"]
+    by_source = {s: [c.id for c in cards_file.cards if c.source == s] for s in ("talk1", "talk2")}
+    assert len(by_source["talk1"]) == report.added == 2
+    assert len(by_source["talk2"]) == inner[0].added == 2
+    assert not report.created  # the other run created it
+    proposed = load_state(state_path_for(cards)).proposed
+    assert proposed == {c.id for c in cards_file.cards}
+
+
+def test_concurrent_extract_processes_lose_nothing(tmp_path: Path):
+    talks = _talks(tmp_path, 4)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "deckgen", "extract", "--model", "none", talk.name],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for talk in talks
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
+    cards_file = load_cards(tmp_path / "cards.yaml")
+    assert sorted(s.id for s in cards_file.sources) == ["talk1", "talk2", "talk3", "talk4"]
+    for talk, (out, _err) in zip(talks, outputs, strict=True):
+        added = int(re.search(r": (\d+) new cards", out).group(1))
+        assert added == 2 == sum(1 for c in cards_file.cards if c.source == talk.stem), out
+    proposed = load_state(tmp_path / "cards.state.json").proposed
+    assert proposed == {c.id for c in cards_file.cards}
+    assert not (tmp_path / "cards.yaml.lock").exists()
+
+
+def test_a_held_lock_makes_extract_wait_then_fail_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (talk,) = _talks(tmp_path, 1)
+    cards = tmp_path / "cards.yaml"
+    extract_to_cards(cards, [talk], model="none")
+    before = cards.read_bytes()
+    other = tmp_path / "other.md"
+    other.write_text("It says that a brain runs on 20 watts.\n", encoding="utf-8")
+    monkeypatch.setenv("DECKGEN_LOCK_WAIT", "0.3")
+    with fsutil.locked(cards):
+        result = CliRunner().invoke(
+            cli, ["extract", "--model", "none", "--cards", str(cards), str(other)]
+        )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"{cards}.lock: another deckgen is changing cards.yaml, so this run changed nothing "
+        "(run again when it is done; if no deckgen is running, delete this lock file)"
+    )
+    assert cards.read_bytes() == before
+
+
+def test_a_lock_file_left_by_a_killed_run_is_taken_over(tmp_path: Path):
+    (talk,) = _talks(tmp_path, 1)
+    cards = tmp_path / "cards.yaml"
+    (tmp_path / "cards.yaml.lock").write_text("12345 elsewhere\n", encoding="utf-8")
+    report = extract_to_cards(cards, [talk], model="none")
+    assert report.added == 2
+    assert not (tmp_path / "cards.yaml.lock").exists()
+
+
+def test_a_build_keeps_what_an_extract_recorded_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from deckgen import build
+
+    first, second = _talks(tmp_path, 2)
+    cards = tmp_path / "cards.yaml"
+    extract_to_cards(cards, [first], model="none")
+    write_apkg = build._write_apkg
+
+    def extract_meanwhile(*args) -> None:
+        write_apkg(*args)
+        extract_to_cards(cards, [second], model="none")
+
+    monkeypatch.setattr(build, "_write_apkg", extract_meanwhile)
+    build.build_deck(load_cards(cards), tmp_path / "deck.apkg")
+    state = load_state(state_path_for(cards))
+    assert state.proposed == {c.id for c in load_cards(cards).cards}
+    assert len(state.proposed) == 4 and len(state.notes) == 2
