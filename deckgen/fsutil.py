@@ -8,6 +8,8 @@ raises the ``OSError``, for callers (the cache) that shrug it off.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import socket
 import tempfile
@@ -27,8 +29,15 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
 
     The content goes to a temporary file in the same folder, is flushed to disk, and
     only then renamed over ``path``; a failure at any point leaves ``path`` as it was.
+    A symbolic link is followed: the file it points to is replaced, in its own folder,
+    and the link stays a link. A file that exists and is not writable is refused
+    (``PermissionError``), as an editor would, instead of being replaced; the new file
+    keeps the old one's permissions (and owner, where the process may set it).
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
+    old = _existing(path)
+    if old is not None and not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
@@ -38,15 +47,24 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
                 data(tmp)
             tmp.flush()
             os.fsync(tmp.fileno())
-        if path.exists():
-            # Keep the permissions the person gave the file.
-            os.chmod(tmp_name, path.stat().st_mode & 0o7777)
+        if old is not None:
+            os.chmod(tmp_name, old.st_mode & 0o7777)
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
+                    os.chown(tmp_name, old.st_uid, old.st_gid)
         else:
             os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _existing(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
 
 
 def write_file(
@@ -60,7 +78,7 @@ def write_file(
     try:
         write_atomic(path, data)
     except OSError as exc:
-        raise error.at(f"cannot write {what}: {_reason(exc)}", path, hint=WRITE_HINT) from None
+        raise error.at(f"cannot write {what}: {_reason(exc)}", path, hint=_hint(exc)) from None
 
 
 def read_file(
@@ -183,6 +201,12 @@ def _lock_wait() -> float:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
+
+
+def _hint(exc: OSError) -> str:
+    if isinstance(exc, PermissionError) and exc.strerror == "the file is read-only":
+        return "make it writable (chmod u+w) if deckgen should change it"
+    return WRITE_HINT
 
 
 def _umask() -> int:

@@ -30,7 +30,10 @@ STATE_FORMAT = 1
 
 
 def state_path_for(cards_path: Path) -> Path:
-    """``cards.yaml`` → ``cards.state.json`` in the same folder."""
+    """``cards.yaml`` → ``cards.state.json`` in the same folder (the real file's folder,
+    when cards.yaml is a symbolic link: the state file belongs with what it describes)."""
+    if cards_path.is_symlink():
+        cards_path = Path(os.path.realpath(cards_path))
     return cards_path.with_name(cards_path.stem + ".state.json")
 
 

@@ -430,16 +430,21 @@ _NO_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search"]
 _NO_OVERRIDE.append("--inh-caps=-dac_override,-dac_read_search")
 
 
-def _run_in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run deckgen in ``folder`` made read-only. Root writes anywhere, so as root it
-    runs without the capabilities that override file permissions (util-linux setpriv)."""
+def _run_in_read_only_folder(
+    folder: Path, *args: str, read_only: Path | None = None
+) -> subprocess.CompletedProcess:
+    """Run deckgen in ``folder`` with ``read_only`` (default: the folder) made read-only.
+    Root writes anywhere, so as root it runs without the capabilities that override
+    file permissions (util-linux setpriv)."""
     prefix: list[str] = []
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
-            pytest.skip("running as root without setpriv: a read-only folder cannot be arranged")
+            pytest.skip("running as root without setpriv: read-only files cannot be arranged")
         prefix = [setpriv, *_NO_OVERRIDE, "--"]
-    folder.chmod(0o555)
+    read_only = read_only or folder
+    mode = read_only.stat().st_mode & 0o777
+    read_only.chmod(mode & 0o555)
     try:
         return subprocess.run(
             [*prefix, sys.executable, "-m", "deckgen", *args],
@@ -450,7 +455,7 @@ def _run_in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedPr
             timeout=120,
         )
     finally:
-        folder.chmod(0o755)
+        read_only.chmod(mode)
 
 
 @pytest.mark.parametrize(
@@ -472,3 +477,39 @@ def test_a_read_only_folder(tmp_path: Path, args: list[str], target: str, words:
         "(check the folder exists and is writable)"
     )
     assert (tmp_path / "cards.yaml").read_text(encoding="utf-8") == GOOD
+
+
+def test_a_read_only_cards_file_is_not_replaced(tmp_path: Path):
+    cards = write_cards(tmp_path, GOOD)
+    (tmp_path / "notes.md").write_text("It says that a brain runs on 20 watts.\n", "utf-8")
+    result = _run_in_read_only_folder(
+        tmp_path, "extract", "--model", "none", "notes.md", read_only=cards
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning:")]
+    assert lines == [
+        "cards.yaml: cannot write the cards file: the file is read-only "
+        "(make it writable (chmod u+w) if deckgen should change it)"
+    ]
+    assert cards.read_text(encoding="utf-8") == GOOD
+    assert cards.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_symlinked_cards_file_gets_the_cards_and_stays_a_link(tmp_path: Path):
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = write_cards(dotfiles, GOOD)
+    real.chmod(0o600)
+    work = tmp_path / "work"
+    work.mkdir()
+    link = work / "cards.yaml"
+    link.symlink_to(real)
+    (work / "notes.md").write_text("It says that a brain runs on 20 watts.\n", "utf-8")
+    result = run("extract", "--model", "none", "--cards", str(link), str(work / "notes.md"))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == real
+    text = real.read_text(encoding="utf-8")
+    assert "\n  notes:\n" in text and "source: notes\n" in text
+    assert real.stat().st_mode & 0o777 == 0o600
+    assert (dotfiles / "cards.state.json").is_file()
+    assert sorted(p.name for p in work.iterdir()) == ["cards.yaml", "notes.md"]
