@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import genanki
 
-from deckgen.cards import Card, CardsFile, slugify
+from deckgen.cards import URL_PATTERN, Card, CardsFile, slugify
 from deckgen.errors import BuildError
 from deckgen.fsutil import locked, write_file
 from deckgen.media import make_clips
@@ -124,7 +124,7 @@ def _note_spec(cards_file: CardsFile, card: Card, due: int, sound: str | None) -
     sources = [cards_file.source_by_id[s] for s in card.sources]
     main = sources[0] if sources else None
     link = ""
-    if main is not None and main.url and card.time is not None:
+    if main is not None and main.url and URL_PATTERN.match(main.url) and card.time is not None:
         link = html.escape(video_link(main.url, card.time))
     source_text = "; ".join(html.escape(s.title, quote=False) for s in sources)
     if card.paragraph is not None and card.time is None and source_text:

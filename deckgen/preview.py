@@ -197,13 +197,22 @@ def preview_data(cards_file: CardsFile, clips: dict[str, Clip] | None = None) ->
     }
 
 
+def script_json(data: object) -> str:
+    """``data`` as JSON safe inside a <script> element: no "<" at all (so no "</script",
+    "<!--" or "<script" can change how the HTML parser reads the element), nor "&", ">"
+    or the two line separators old JavaScript engines choke on; JSON reads them back."""
+    text = json.dumps(data, ensure_ascii=False)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
 def write_preview(cards_file: CardsFile, output: Path, *, media: bool = True) -> dict:
     """Write the preview page; return counts for the caller to report. ``media=False``
     leaves out the audio clips."""
     clips = make_clips(cards_file, cards_file.active_cards) if media else {}
     data = preview_data(cards_file, clips)
-    # "</" must not end the script element early; JSON allows "<\/".
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    payload = script_json(data)
     page = (
         _PAGE.replace("%%TITLE%%", html.escape(f"{data['deck']} · deckgen preview"))
         .replace("%%CARD_CSS%%", CSS)

@@ -269,3 +269,20 @@ def test_video_link(url: str, expected: str):
 def test_field_html():
     assert field_html(None) == ""
     assert field_html('a < b\n"c"') == 'a &lt; b<br>"c"'
+
+
+def test_a_link_is_made_only_for_a_web_address():
+    from dataclasses import replace
+
+    from deckgen.build import note_specs
+
+    cards_file = parse_cards(
+        "deck: {name: D, id: 7}\nsources:\n  talk: {title: T, url: 'https://v.example/a'}\n"
+        "cards:\n  - {id: a, front: Q, back: A, source: talk, time: '00:01:00'}\n",
+        "cards.yaml",
+    )
+    assert note_specs(cards_file)[0].fields[5] == "https://v.example/a#t=60"
+    # A CardsFile made in Python skips the reader's check: the build still links nothing.
+    hostile = replace(cards_file.sources[0], url="javascript:alert(1)//")
+    cards_file = replace(cards_file, sources=(hostile,), source_by_id={"talk": hostile})
+    assert note_specs(cards_file)[0].fields[5] == ""

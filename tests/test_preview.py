@@ -235,3 +235,47 @@ def test_the_page_sets_each_players_clip(tmp_path: Path):
     )
     assert result.exit_code == 0 and "audio" not in result.output
     assert "<audio" not in headless(tmp_path / "q.html", tmp_path, "--dump-dom")
+
+
+HOSTILE = """\
+deck: {name: "Deck </title><script>alert(1)</script>", id: 7}
+sources:
+  talk: {title: "<!-- a talk", kind: transcript}
+cards:
+  - id: comment
+    front: "Is <!-- a comment opener?"
+    back: Yes, in HTML.
+    source: talk
+    time: 00:00:10
+  - id: script
+    front: "What does <script> start?"
+    back: "A script; </script> ends it & \\u2028 is a line separator."
+  - id: plain
+    type: cloze
+    text: "The brain runs on {{c1::20 watts}} <b>not</b> more."
+"""
+
+
+def test_the_page_data_holds_no_angle_bracket_and_reads_back(tmp_path: Path):
+    cards = tmp_path / "cards.yaml"
+    cards.write_text(HOSTILE, encoding="utf-8")
+    page = tmp_path / "p.html"
+    write_preview(load_cards(cards), page)
+    text = page.read_text(encoding="utf-8")
+    start = text.index('<script id="deck-data"')
+    body = text[text.index(">", start) + 1 : text.index("</script>", start)]
+    assert not set("<>&\u2028\u2029") & set(body)
+    assert json.loads(body) == preview_data(load_cards(cards))
+
+
+@needs_browser
+def test_cards_holding_html_openers_all_render_in_a_browser(tmp_path: Path):
+    cards = tmp_path / "cards.yaml"
+    cards.write_text(HOSTILE, encoding="utf-8")
+    page = tmp_path / "p.html"
+    write_preview(load_cards(cards), page)
+    dom = headless(page, tmp_path, "--dump-dom")
+    assert len(re.findall(r'<article class="item card-item', dom)) == 3
+    assert '<span id="count">3 cards</span>' in dom
+    assert "What does &lt;script&gt; start?" in dom
+    assert "<script>alert(1)</script>" not in dom

@@ -40,6 +40,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLOZE_PATTERN = re.compile(r"\{\{c(\d+)::(.+?)\}\}", re.DOTALL)
 # A tag is one word: Anki splits tags at spaces.
 TAG_PATTERN = re.compile(r"^\S+$")
+# A source's url is a web address: any other scheme (javascript:, data:, file:) would
+# become a live link on every card. Spelled without flags, for the JSON Schema too.
+URL_PATTERN = re.compile(r"^[hH][tT][tT][pP][sS]?://\S+$")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from deckgen.cards.model import (
     SOURCE_KEYS,
     SOURCE_KINDS,
     TOP_KEYS,
+    URL_PATTERN,
     Card,
     CardsFile,
     Deck,
@@ -197,6 +198,14 @@ class _Reader(NodeReader):
                 f"source kind '{kind}' is not one of " + ", ".join(SOURCE_KINDS),
             )
             return None
+        url = (self.optional_text(fields, "url") or "").strip() or None
+        if url is not None and not URL_PATTERN.match(url):
+            self.problem(
+                fields["url"][1],
+                f"source '{source_id}': url '{url}' is not a web address",
+                hint="give an http:// or https:// address, or remove url",
+            )
+            return None
         if title is None:
             return None
         return Source(
@@ -204,7 +213,7 @@ class _Reader(NodeReader):
             title=title.strip(),
             kind=kind,
             file=self.optional_text(fields, "file"),
-            url=(self.optional_text(fields, "url") or "").strip() or None,
+            url=url,
             summary_of=self.optional_text(fields, "summary_of"),
             line=key_node.start_mark.line + 1,
             media=(self.optional_text(fields, "media") or "").strip() or None,

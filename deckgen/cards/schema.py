@@ -23,6 +23,7 @@ from deckgen.cards.model import (
     TAG_PATTERN,
     TOP_KEYS,
     TYPE_KEYS,
+    URL_PATTERN,
 )
 from deckgen.timecode import CLOCK_PATTERN
 
@@ -39,7 +40,11 @@ DECK_SCHEMA = {
 SOURCE_SCHEMA = {
     "title": {**_TEXT, "description": "Shown on every card of this source."},
     "file": {"type": "string", "description": "The transcript or summary, relative to cards.yaml."},
-    "url": {"type": "string", "description": "The video: card times link to that second of it."},
+    "url": {
+        "type": "string",
+        "pattern": URL_PATTERN.pattern,
+        "description": "The video (http or https): card times link to that second of it.",
+    },
     "kind": {"enum": list(SOURCE_KINDS)},
     "summary_of": {
         **_ID,

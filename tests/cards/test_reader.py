@@ -198,3 +198,28 @@ def test_load_reports_undecodable_file(tmp_path: Path):
 def test_slugify():
     assert slugify("Sequoia Transcript") == "sequoia-transcript"
     assert slugify("  --Hello, World!-- ") == "hello-world"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)//",
+        "JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "file:///etc/passwd",
+        "www.youtube.com/watch?v=x",
+        "http://",
+    ],
+)
+def test_a_source_url_must_be_http_or_https(url: str):
+    text = f"deck: {{name: D, id: 7}}\nsources:\n  talk:\n    title: Talk\n    url: '{url}'\ncards: []\n"
+    assert problems(text) == [
+        f"cards.yaml:5: source 'talk': url '{url}' is not a web address "
+        "(give an http:// or https:// address, or remove url)"
+    ]
+
+
+@pytest.mark.parametrize("url", ["https://youtu.be/x", "HTTP://example.com/talk.mp4"])
+def test_web_addresses_are_accepted(url: str):
+    text = f"deck: {{name: D, id: 7}}\nsources:\n  talk: {{title: T, url: '{url}'}}\ncards: []\n"
+    assert parse_cards(text, "cards.yaml").sources[0].url == url
