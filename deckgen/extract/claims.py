@@ -4,8 +4,9 @@ claim said twice, within the document's card budget."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from deckgen.cards import Card, slugify, unique_id
 from deckgen.document import Document
@@ -70,7 +71,7 @@ def extract_claims(
     taken_ids: set[str] | None = None,
 ) -> list[Claim]:
     """The best claims of one document, drafted as cards, in the order they are said."""
-    sentences = split_sentences(doc, pipeline.splitter)
+    sentences = [inert(s) for s in split_sentences(doc, pipeline.splitter)]
     if doc.kind != "summary":
         sentences = claim_units(sentences)
     if doc.kind == "summary":
@@ -92,6 +93,18 @@ def extract_claims(
         if len(kept.claims) >= budget:
             break
     return sorted(kept.claims, key=lambda c: c.sentence.index)
+
+
+_DOUBLED_BRACE = re.compile(r"\{(?=\{)|\}(?=\})")
+
+
+def inert(sentence: Sentence) -> Sentence:
+    """``sentence`` with no card syntax in it: "{{c1::x}}" said in a transcript would be a
+    real cloze gap on the card (Anki reads it wherever it is), so each doubled brace is
+    split by a space ("{ {c1::x} }"); deckgen's own gaps are added after this."""
+    if "{{" not in sentence.text and "}}" not in sentence.text:
+        return sentence
+    return replace(sentence, text=_DOUBLED_BRACE.sub(lambda m: m.group(0) + " ", sentence.text))
 
 
 def _in_batches(

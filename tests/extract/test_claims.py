@@ -131,3 +131,27 @@ def test_cards_from_every_caption_format_keep_the_caption_times(pipeline, name: 
         ]
         assert any(first_word in text for text in holding), (name, start, first_word, holding)
         assert claim.card.time == float(int(start))
+
+
+@pytest.mark.parametrize("model", [None, "none"])
+def test_card_syntax_said_in_a_transcript_stays_text(model: str | None):
+    from deckgen.cards import CLOZE_PATTERN
+    from deckgen.extract.pipeline import load_pipeline
+    from tests.extract.conftest import transcript
+
+    doc = transcript(
+        (10.0, "The template was {{c1::secret}} and it said that a brain runs on 20 watts."),
+        (20.0, "Another point is that {{c2::GPT-4}} was trained on 13 trillion tokens }}."),
+    )
+    claims = extract_claims(doc, "talk", load_pipeline(model))
+    assert claims
+    for claim in claims:
+        card = claim.card
+        for text in (card.text, card.front, card.back, card.quote):
+            hidden = [m.group(2) for m in CLOZE_PATTERN.finditer(text or "")]
+            assert "secret" not in hidden and "GPT-4" not in hidden, card
+            for said in ("{{c1::secret", "{{c2::GPT-4", "tokens }}"):
+                assert said not in (text or ""), card
+        if card.type == "cloze":
+            assert len(CLOZE_PATTERN.findall(card.text)) >= 1
+    assert "{ {c1::secret} }" in claims[0].card.quote
