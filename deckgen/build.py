@@ -232,7 +232,7 @@ def _write_apkg(
     output: Path,
     media_files: Mapping[str, bytes],
 ) -> None:
-    now = now_seconds()
+    now = now_seconds(changed_after=cards_file.path)
     models = {
         nt.id: _Model(nt, state.stamp(state.note_types, nt.name, _note_type_hash(nt), now))
         for nt in NOTE_TYPES

@@ -37,16 +37,28 @@ def state_path_for(cards_path: Path) -> Path:
     return cards_path.with_name(cards_path.stem + ".state.json")
 
 
-def now_seconds() -> int:
+def now_seconds(changed_after: Path | None = None) -> int:
     """The time stamped on content first seen now.
 
-    Honors SOURCE_DATE_EPOCH (the reproducible-builds convention) so that a build
-    from scratch can be made reproducible across machines too.
+    Honors SOURCE_DATE_EPOCH (the reproducible-builds convention: the time the sources
+    last changed) so that a build from scratch can be made reproducible across machines
+    too. One older than the file ``changed_after`` (cards.yaml) is out of date, since
+    the file changed after it: then the file's modification time, rounded up, is used,
+    so that an edit made after an earlier build still reaches Anki as newer.
     """
     fixed = os.environ.get("SOURCE_DATE_EPOCH")
     if fixed and fixed.strip().isdigit():
-        return int(fixed)
+        return max(int(fixed), _modified(changed_after))
     return int(time.time())
+
+
+def _modified(path: Path | None) -> int:
+    if path is None:
+        return 0
+    try:
+        return -(-path.stat().st_mtime_ns // 1_000_000_000)  # rounded up
+    except OSError:
+        return 0
 
 
 @dataclass

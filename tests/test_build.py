@@ -286,3 +286,36 @@ def test_a_link_is_made_only_for_a_web_address():
     hostile = replace(cards_file.sources[0], url="javascript:alert(1)//")
     cards_file = replace(cards_file, sources=(hostile,), source_by_id={"talk": hostile})
     assert note_specs(cards_file)[0].fields[5] == ""
+
+
+def test_an_edit_reaches_anki_when_source_date_epoch_is_in_the_past_and_state_is_gone(
+    project: Path, collection, monkeypatch: pytest.MonkeyPatch
+):
+    cards_path = project / "cards.yaml"
+    import_apkg(collection, build(cards_path))
+    state_path_for(cards_path).unlink()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    text = cards_path.read_text(encoding="utf-8")
+    edited = text.replace("runs on roughly {{c1::20 watts}}", "runs on about {{c1::20 watts}}")
+    assert edited != text
+    cards_path.write_text(edited, encoding="utf-8")
+    log = import_apkg(collection, build(cards_path))
+    assert "brain-20-watts" in [collection.get_note(n.id.nid)["Id"] for n in log.updated]
+    (note_id,) = collection.find_notes("Id:brain-20-watts")
+    assert "runs on about {{c1::20 watts}}" in collection.get_note(note_id)["Text"]
+
+
+def test_source_date_epoch_not_older_than_cards_yaml_is_used_as_is(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import os
+
+    from deckgen.state import now_seconds
+
+    cards_path = project / "cards.yaml"
+    os.utime(cards_path, (1_650_000_000.5, 1_650_000_000.5))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert now_seconds(cards_path) == 1_700_000_000
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert now_seconds(cards_path) == 1_650_000_001
+    assert now_seconds() == 1_600_000_000
