@@ -141,14 +141,21 @@ def add_to_cards(
 
 
 def build_deck(
-    cards: CardsFile | PathLike, output: PathLike | None = None, *, media: bool = True
+    cards: CardsFile | PathLike,
+    output: PathLike | None = None,
+    *,
+    media: bool = True,
+    deck_renamed: bool = False,
 ) -> BuildReport:
     """``deckgen build``: write the .apkg (default: ``<deck name>.apkg`` next to the
-    cards file) and advance the state file beside it; ``media=False`` is ``--no-media``."""
+    cards file) and advance the state file beside it; ``media=False`` is ``--no-media``.
+    A deck renamed since the last build is refused unless ``deck_renamed``
+    (``--deck-renamed``)."""
     from deckgen import build
 
     cards_file = cards if isinstance(cards, CardsFile) else check_cards(cards)
-    return build.build_deck(cards_file, Path(output) if output is not None else None, media=media)
+    output_path = Path(output) if output is not None else None
+    return build.build_deck(cards_file, output_path, media=media, deck_renamed=deck_renamed)
 
 
 def write_preview(

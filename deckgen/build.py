@@ -34,7 +34,14 @@ from deckgen.errors import BuildError
 from deckgen.fsutil import locked, write_file
 from deckgen.media import make_clips
 from deckgen.notetypes import BASIC, CLOZE, CSS, NOTE_TYPES, NoteType
-from deckgen.state import State, load_state, now_seconds, save_state, state_path_for
+from deckgen.state import (
+    State,
+    deck_rename_problem,
+    load_state,
+    now_seconds,
+    save_state,
+    state_path_for,
+)
 
 # Zip entry dates are fixed so that identical input gives identical bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -196,13 +203,24 @@ class _Note(genanki.Note):
 
 
 def build_deck(
-    cards_file: CardsFile, output: Path | None = None, *, media: bool = True
+    cards_file: CardsFile,
+    output: Path | None = None,
+    *,
+    media: bool = True,
+    deck_renamed: bool = False,
 ) -> BuildReport:
     """Write the deck of a validated cards file; advance and save its state file.
-    ``media=False`` leaves out the audio clips of sources that name a recording."""
+    ``media=False`` leaves out the audio clips of sources that name a recording.
+
+    A deck renamed since the last build is refused (see ``deck_rename_problem``) unless
+    ``deck_renamed`` says the deck was renamed in Anki too."""
     output = Path(output) if output is not None else default_output(cards_file)
     state_path = state_path_for(cards_file.path)
     state = load_state(state_path)
+    renamed = deck_rename_problem(cards_file.path, cards_file.deck.name, state)
+    if renamed is not None and not deck_renamed:
+        raise BuildError(renamed)
+    state.remember_deck(cards_file.deck.name)
     clips = make_clips(cards_file, cards_file.active_cards) if media else {}
     specs = note_specs(cards_file, {card_id: clip.name for card_id, clip in clips.items()})
     media_files = {clip.name: clip.data for clip in clips.values()}

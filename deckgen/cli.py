@@ -72,7 +72,12 @@ def cli() -> None:
     is_flag=True,
     help="Leave out the audio clips of sources that name their recording (media:).",
 )
-def build(cards_path: Path, output: Path | None, no_media: bool) -> None:
+@click.option(
+    "--deck-renamed",
+    is_flag=True,
+    help="You renamed the deck in cards.yaml and in Anki: build under the new name.",
+)
+def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: bool) -> None:
     """Build the Anki deck (.apkg) from the cards file.
 
     Import the result into Anki (File > Import). Re-importing a rebuilt deck
@@ -83,7 +88,7 @@ def build(cards_path: Path, output: Path | None, no_media: bool) -> None:
     from deckgen.cards import check_cards
 
     cards_file = check_cards(cards_path)
-    report = build_deck(cards_file, output, media=not no_media)
+    report = build_deck(cards_file, output, media=not no_media, deck_renamed=deck_renamed)
     click.echo(report.summary())
 
 
@@ -244,8 +249,13 @@ def check(cards_path: Path) -> None:
     runs the same checks first.
     """
     from deckgen.cards import check_cards
+    from deckgen.state import deck_rename_problem, load_state, state_path_for
 
     cards_file = check_cards(cards_path)
+    state = load_state(state_path_for(cards_path))
+    renamed = deck_rename_problem(cards_path, cards_file.deck.name, state)
+    if renamed is not None:
+        raise DeckgenError(renamed)
     active = len(cards_file.active_cards)
     skipped = len(cards_file.cards) - active
     click.echo(

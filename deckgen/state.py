@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deckgen.errors import DeckgenError
+from deckgen.errors import DeckgenError, Problem
 from deckgen.fsutil import read_file, write_file
 
 STATE_FORMAT = 1
@@ -74,7 +74,13 @@ class State:
     notes: dict[str, Stamp] = field(default_factory=dict)
     note_types: dict[str, Stamp] = field(default_factory=dict)
     proposed: set[str] = field(default_factory=set)
+    deck: str | None = None  # the deck name of the last build
     changed: bool = False
+
+    def remember_deck(self, name: str) -> None:
+        if self.deck != name:
+            self.deck = name
+            self.changed = True
 
     def remember_proposed(self, card_ids: Iterable[str]) -> None:
         new = set(card_ids) - self.proposed
@@ -98,6 +104,21 @@ class State:
         return modified
 
 
+def deck_rename_problem(cards_path: Path, name: str, state: State) -> Problem | None:
+    """The deck's name differs from the one last built: Anki finds a package's deck by
+    name, so importing would start a second deck for new cards and leave every card it
+    has in the old one. None when the name is unchanged (or was never built)."""
+    if state.deck is None or state.deck == name:
+        return None
+    return Problem(
+        f"the deck was renamed from '{state.deck}' to '{name}' since the last build; Anki would "
+        f"keep every card you have in '{state.deck}' and put new ones in a second deck",
+        str(cards_path),
+        hint=f"rename the deck in Anki to '{name}' too (in the deck list: gear > Rename), then "
+        f"run 'deckgen build --deck-renamed'; or put back 'name: {state.deck}'",
+    )
+
+
 _DELETE_HINT = "delete it; the next build marks every card as changed, which is harmless"
 
 
@@ -115,6 +136,7 @@ def load_state(path: Path) -> State:
                 k: Stamp(v["hash"], int(v["modified"])) for k, v in data["note_types"].items()
             },
             proposed={str(x) for x in data.get("proposed", [])},
+            deck=str(data["deck"]) if data.get("deck") is not None else None,
         )
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise DeckgenError.at(
@@ -142,6 +164,8 @@ def save_state(path: Path, state: State) -> None:
         },
         "proposed": sorted(state.proposed),
     }
+    if state.deck is not None:
+        data["deck"] = state.deck
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     write_file(path, text.encode("utf-8"), what="deckgen's state file")
     state.changed = False

@@ -319,3 +319,31 @@ def test_source_date_epoch_not_older_than_cards_yaml_is_used_as_is(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     assert now_seconds(cards_path) == 1_650_000_001
     assert now_seconds() == 1_600_000_000
+
+
+def test_a_renamed_deck_is_refused_until_renamed_in_anki_too(project: Path, collection):
+    from deckgen.errors import BuildError
+
+    cards_path = project / "cards.yaml"
+    import_apkg(collection, build(cards_path))
+    old_name = load_cards(cards_path).deck.name
+    text = cards_path.read_text(encoding="utf-8")
+    cards_path.write_text(text.replace(f"name: {old_name}", "name: Renamed deck", 1), "utf-8")
+    with pytest.raises(BuildError) as info:
+        build(cards_path)
+    (problem,) = info.value.problems
+    assert problem.message.startswith(
+        f"the deck was renamed from '{old_name}' to 'Renamed deck' since the last build"
+    )
+    assert "deckgen build --deck-renamed" in problem.hint
+
+    # The person renames the deck in Anki, then confirms: every card stays in one deck.
+    deck = collection.decks.by_name(old_name)
+    collection.decks.rename(deck, "Renamed deck")
+    apkg = project / "renamed.apkg"
+    build_deck(load_cards(cards_path), apkg, deck_renamed=True)
+    log = import_apkg(collection, apkg)
+    assert not log.new
+    decks = {collection.decks.name(collection.get_card(c).did) for c in collection.find_cards("")}
+    assert decks == {"Renamed deck"}
+    build(cards_path)  # the new name is the one remembered now

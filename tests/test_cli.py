@@ -513,3 +513,21 @@ def test_a_symlinked_cards_file_gets_the_cards_and_stays_a_link(tmp_path: Path):
     assert real.stat().st_mode & 0o777 == 0o600
     assert (dotfiles / "cards.state.json").is_file()
     assert sorted(p.name for p in work.iterdir()) == ["cards.yaml", "notes.md"]
+
+
+def test_check_and_build_explain_a_renamed_deck(tmp_path: Path):
+    cards = write_cards(tmp_path, GOOD)
+    assert run("build", "--cards", str(cards)).exit_code == 0
+    cards.write_text(GOOD.replace("name: Test deck", "name: New deck"), encoding="utf-8")
+    expected = (
+        f"{cards}: the deck was renamed from 'Test deck' to 'New deck' since the last build; "
+        "Anki would keep every card you have in 'Test deck' and put new ones in a second deck "
+        "(rename the deck in Anki to 'New deck' too (in the deck list: gear > Rename), then run "
+        "'deckgen build --deck-renamed'; or put back 'name: Test deck')"
+    )
+    for command in ("check", "build"):
+        result = run(command, "--cards", str(cards))
+        assert result.exit_code == 1 and result.stderr.splitlines() == [expected], result.output
+    result = run("build", "--deck-renamed", "--cards", str(cards))
+    assert result.exit_code == 0, result.output
+    assert run("check", "--cards", str(cards)).exit_code == 0
