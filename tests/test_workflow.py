@@ -136,7 +136,7 @@ def test_extract_refuses_a_broken_cards_file_and_leaves_it(workdir: Path):
         cli, ["extract", "--cards", str(path), str(workdir / "seeds" / "no-priors-summary.txt")]
     )
     assert result.exit_code == 1
-    assert f"{path}:5: YAML syntax error" in result.output
+    assert f"{path}:4: YAML syntax error" in result.output  # where the list began
     assert path.read_bytes() == before
 
 

@@ -38,7 +38,10 @@ def compose_yaml(text: str) -> yaml.Node | None:
 def yaml_syntax_problem(error: yaml.YAMLError, path: str | Path) -> Problem:
     """One located, human-worded problem for a YAML syntax error."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
+    context_mark = getattr(error, "context_mark", None)
+    if mark is not None and _at_end(mark) and context_mark is not None:
+        mark = context_mark  # "end of stream" while reading what began there
+    line = min(mark.line + 1, _last_line(mark)) if mark is not None else None
     what = getattr(error, "problem", None) or str(error)
     hint = "check the indentation and quoting on this line or the one before it"
     if "mapping values are not allowed" in what:
@@ -48,6 +51,20 @@ def yaml_syntax_problem(error: yaml.YAMLError, path: str | Path) -> Problem:
     elif "could not find expected ':'" in what:
         hint = "a key needs a ':' after it; quote text that spans lines"
     return Problem(f"YAML syntax error: {what}", str(path), line, hint=hint)
+
+
+def _at_end(mark: yaml.Mark) -> bool:
+    buffer = getattr(mark, "buffer", None)
+    return buffer is not None and not buffer[mark.pointer :].strip("\0 \t\r\n")
+
+
+def _last_line(mark: yaml.Mark) -> int:
+    """The number of the file's last line that has text: an error at the end of the
+    stream is on the line after the last newline, which an editor does not show."""
+    buffer = getattr(mark, "buffer", None)
+    if buffer is None:
+        return mark.line + 1
+    return buffer.rstrip("\0 \t\r\n").count("\n") + 1
 
 
 def node_kind(node: yaml.Node) -> str:

@@ -223,3 +223,18 @@ def test_a_source_url_must_be_http_or_https(url: str):
 def test_web_addresses_are_accepted(url: str):
     text = f"deck: {{name: D, id: 7}}\nsources:\n  talk: {{title: T, url: '{url}'}}\ncards: []\n"
     assert parse_cards(text, "cards.yaml").sources[0].url == url
+
+
+@pytest.mark.parametrize(
+    ("tail", "line"),
+    [
+        ('    front: "not closed\n', 6),
+        ('    front: "not closed\n    back: b\n\n\n', 6),
+        ("    front: [a, b\n\n", 6),
+    ],
+)
+def test_a_syntax_error_at_the_end_is_on_a_line_of_the_file(tail: str, line: int):
+    text = "deck:\n  name: x\n  id: 3\ncards:\n  - id: a\n" + tail
+    (problem,) = problems(text)
+    assert problem.startswith(f"cards.yaml:{line}: YAML syntax error: ")
+    assert line <= len(text.rstrip("\n").splitlines())
