@@ -93,7 +93,9 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# Folders and missing files pass here, so that extract reports them as 'sources' does:
+# one line each, exit 1 (not a usage error).
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @CARDS_OPTION
 @click.option(
     "--model",

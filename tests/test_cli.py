@@ -531,3 +531,14 @@ def test_check_and_build_explain_a_renamed_deck(tmp_path: Path):
     result = run("build", "--deck-renamed", "--cards", str(cards))
     assert result.exit_code == 0, result.output
     assert run("check", "--cards", str(cards)).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["extract", "sources"])
+def test_a_folder_given_as_a_source_is_one_clean_line(tmp_path: Path, command: str):
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    cards = ["--cards", str(tmp_path / "cards.yaml")] if command == "extract" else []
+    result = run(command, str(folder), *cards)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"{folder}: is a folder, not a file"]
+    assert not (tmp_path / "cards.yaml").exists()
