@@ -75,7 +75,7 @@ class BuildReport:
 
     def summary(self) -> str:
         text = (
-            f"Wrote {self.notes} cards ({self.cloze} cloze, {self.basic} basic) "
+            f"Wrote {self.notes} card{'s' if self.notes != 1 else ''} ({self.cloze} cloze, {self.basic} basic) "
             f"from {self.sources} source{'s' if self.sources != 1 else ''} to {self.output}"
         )
         if self.clips:

@@ -191,12 +191,15 @@ def extract(
             detail.append(f"{item.already_there} already in the file")
         if item.dismissed:
             detail.append(f"{item.dismissed} deleted or renamed earlier")
+        if item.merged:
+            detail.append(f"{item.merged} also said in another source, whose card names this one")
         new = " (new source)" if item.new_source else ""
         extra = f" ({', '.join(detail)})" if detail else ""
-        click.echo(f"{item.path}: {item.added} new cards as '{item.source_id}'{new}{extra}")
+        added = _count(item.added, "new card")
+        click.echo(f"{item.path}: {added} as '{item.source_id}'{new}{extra}")
     verb = "Created" if report.created else "Updated"
     if report.added or report.created:
-        click.echo(f"{verb} {report.cards_path}: {report.added} cards added")
+        click.echo(f"{verb} {report.cards_path}: {_count(report.added, 'card')} added")
     else:
         click.echo(f"{report.cards_path} unchanged: no new cards")
 
@@ -232,10 +235,10 @@ def preview(cards_path: Path, output: Path | None, open_page: bool, no_media: bo
         output = output.with_name(output.name + "-preview.html")
     counts = write_preview(cards_file, output, media=not no_media)
     skipped = f" and {counts['skipped']} skipped" if counts["skipped"] else ""
-    clips = f", with {counts['clips']} audio clips" if counts["clips"] else ""
+    clips = f", with {_count(counts['clips'], 'audio clip')}" if counts["clips"] else ""
     click.echo(
-        f"Wrote a preview of {counts['cards']} cards{skipped} from {counts['sources']} sources "
-        f"to {output}{clips}"
+        f"Wrote a preview of {_count(counts['cards'], 'card')}{skipped} from "
+        f"{_count(counts['sources'], 'source')} to {output}{clips}"
     )
     if open_page:
         click.launch(str(output))
@@ -261,9 +264,9 @@ def check(cards_path: Path) -> None:
     active = len(cards_file.active_cards)
     skipped = len(cards_file.cards) - active
     click.echo(
-        f"{cards_path}: {active} cards"
+        f"{cards_path}: {_count(active, 'card')}"
         + (f" ({skipped} skipped)" if skipped else "")
-        + f", {len(cards_file.sources)} sources, no problems"
+        + f", {_count(len(cards_file.sources), 'source')}, no problems"
     )
 
 
@@ -350,6 +353,11 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
         click.echo(_table(rows))
     if problems:
         raise DeckgenError(*problems)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 card', '2 cards', '0 cards'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _table(rows: list[tuple[str, ...]], *, align_numbers: bool = True) -> str:

@@ -149,8 +149,9 @@ class Outcome:
     """What became of one source's claims."""
 
     kept: tuple[Claim, ...]  # its new cards
-    already: int  # in the file already, or found earlier in this run
+    already: int  # in the file already
     dismissed: int  # proposed by an earlier extract, then deleted by the person
+    merged: int = 0  # found earlier in this run: a card of another source names this one too
 
 
 @dataclass
@@ -180,20 +181,20 @@ class Reconciler:
         """Sort one source's claims (a summary's with their ``alignments``)."""
         if alignments is not None:
             claims = apply_alignments(claims, alignments, transcript_id, self.claims, self.in_file)
-        fresh, already, dismissed = [], 0, 0
+        fresh, already, dismissed, merged = [], 0, 0, 0
         for claim in claims:
             if self._in_file(claim):
                 already += 1
             elif claim.card.id in self.proposed:
                 dismissed += 1  # proposed before, then deleted or renamed by the person
             elif claim.card.id in self.ids_this_run:
-                already += 1
+                merged += 1
             else:
                 fresh.append(claim)
         kept = merge_across_sources(fresh, self.claims)
         self.claims.extend(kept)
         self.ids_this_run.update(c.card.id for c in kept)
-        return Outcome(tuple(kept), already + len(fresh) - len(kept), dismissed)
+        return Outcome(tuple(kept), already, dismissed, merged + len(fresh) - len(kept))
 
     def _in_file(self, claim: Claim) -> bool:
         if claim.card.id in self.existing_ids:

@@ -56,6 +56,7 @@ class SourceReport:
     added: int
     already_there: int
     dismissed: int
+    merged: int = 0
 
 
 @dataclass(frozen=True)
@@ -419,6 +420,7 @@ def _report(done: _Done, new_claims: list[Claim]) -> SourceReport:
         len(_cards_of(new_claims, plan.source.id)),
         done.outcome.already,
         done.outcome.dismissed,
+        done.outcome.merged,
     )
 
 

@@ -332,7 +332,7 @@ def test_check_clean_file(tmp_path: Path):
     cards = write_cards(tmp_path, CHECK_BASE)
     result = run("check", "--cards", str(cards))
     assert result.exit_code == 0
-    assert result.output == f"{cards}: 1 cards, 1 sources, no problems\n"
+    assert result.output == f"{cards}: 1 card, 1 source, no problems\n"
 
 
 def test_check_the_project_cards_file():
@@ -542,3 +542,18 @@ def test_a_folder_given_as_a_source_is_one_clean_line(tmp_path: Path, command: s
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"{folder}: is a folder, not a file"]
     assert not (tmp_path / "cards.yaml").exists()
+
+
+def test_extract_counts_say_what_happened_in_a_new_file(tmp_path: Path):
+    one, two = tmp_path / "one.md", tmp_path / "two.md"
+    one.write_text("Notes.\n\nIt says that a brain runs on 20 watts.\n", encoding="utf-8")
+    two.write_text("More notes.\n\nIt says that a brain runs on 20 watts.\n", encoding="utf-8")
+    cards = tmp_path / "cards.yaml"
+    result = run("extract", "--model", "none", "--cards", str(cards), str(one), str(two))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{one}: 1 new card as 'one' (new source)",
+        f"{two}: 0 new cards as 'two' (new source) "
+        "(1 also said in another source, whose card names this one)",
+        f"Created {cards}: 1 card added",
+    ]

@@ -51,7 +51,7 @@ def test_the_same_claim_in_two_sources_is_one_card_naming_both():
     first = reconciler.add([claim("talk", "brain-watts", BRAIN)])
     second = reconciler.add([claim("notes", "brain-power", BRAIN + " today")])
     assert [c.card.id for c in first.kept] == ["brain-watts"] and second.kept == ()
-    assert second.already == 1
+    assert (second.already, second.merged) == (0, 1)
     assert [c.card.sources for c in reconciler.claims] == [("talk", "notes")]
 
 
