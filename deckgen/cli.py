@@ -240,8 +240,8 @@ def preview(cards_path: Path, output: Path | None, open_page: bool, no_media: bo
         f"Wrote a preview of {_count(counts['cards'], 'card')}{skipped} from "
         f"{_count(counts['sources'], 'source')} to {output}{clips}"
     )
-    if open_page:
-        click.launch(str(output))
+    if open_page and not _open_in_browser(output):
+        click.echo(f"warning: no browser could be opened; open {output} yourself", err=True)
 
 
 @cli.command()
@@ -353,6 +353,26 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
         click.echo(_table(rows))
     if problems:
         raise DeckgenError(*problems)
+
+
+def _open_in_browser(page: Path) -> bool:
+    """Open ``page`` in the browser; False when nothing could. On Linux and the BSDs,
+    xdg-open's answer is awaited a few seconds (click.launch does not wait, so a
+    missing browser went unnoticed); one still running by then is taken as opened."""
+    if sys.platform == "darwin" or sys.platform.startswith(("win", "cygwin")):
+        return click.launch(str(page)) == 0
+    import subprocess
+
+    try:
+        opener = subprocess.Popen(
+            ["xdg-open", str(page)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return False
+    try:
+        return opener.wait(timeout=5) == 0
+    except subprocess.TimeoutExpired:
+        return True
 
 
 def _count(number: int, noun: str) -> str:

@@ -279,3 +279,30 @@ def test_cards_holding_html_openers_all_render_in_a_browser(tmp_path: Path):
     assert '<span id="count">3 cards</span>' in dom
     assert "What does &lt;script&gt; start?" in dom
     assert "<script>alert(1)</script>" not in dom
+
+
+@pytest.mark.parametrize(("opener", "opened"), [("exit 3", False), (None, False), ("exit 0", True)])
+def test_preview_open_without_a_browser_says_so(tmp_path: Path, opener: str | None, opened: bool):
+    import os
+    import sys
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if opener is not None:  # xdg-open is there but finds no browser; else there is none
+        script = bin_dir / "xdg-open"
+        script.write_text(f"#!/bin/sh\n{opener}\n")
+        script.chmod(0o755)
+    cards = tmp_path / "cards.yaml"
+    cards.write_text("deck: {name: D, id: 7}\ncards:\n  - {id: a, front: Q, back: A}\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "deckgen", "preview", "--open", "--cards", str(cards)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": str(bin_dir)},
+        timeout=60,
+    )
+    page = tmp_path / "d-preview.html"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Wrote a preview of 1 card from 0 sources to {page}\n"
+    warning = f"warning: no browser could be opened; open {page} yourself\n"
+    assert result.stderr == ("" if opened else warning)
