@@ -188,8 +188,12 @@ def add_to_cards_text(
     if cards_to_add:
         edits.append(_cards_edit(text, path, root, top, cards_to_add, date or today()))
 
+    # New lines end the way the file's lines do (CRLF from Windows editors).
+    newline = "\r\n" if text[: text.find("\n") + 1].endswith("\r\n") else "\n"
     result = text
     for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
+        if newline != "\n":
+            replacement = replacement.replace("\r\n", "\n").replace("\n", newline)
         result = result[:start] + replacement + result[end:]
     _verify(before, result, path, sources, additions)
     return result

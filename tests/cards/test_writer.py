@@ -168,3 +168,24 @@ def test_a_broken_file_is_refused():
     with pytest.raises(CardsFileError) as info:
         add_to_cards_text("deck: {name: D, id: 1\ncards: []\n", PATH, [], [])
     assert "YAML syntax error" in str(info.value)
+
+
+def test_a_crlf_file_gets_crlf_lines():
+    text = HAND_WRITTEN.replace("\n", "\r\n")
+    new = add_to_cards_text(
+        text,
+        PATH,
+        [Source(id="notes", title="Notes", kind="summary", file="n.md")],
+        [Addition("talk", (card("new-one", sources=("talk",), back="one\ntwo"),))],
+        date="2026-11-22",
+    )
+    assert new.count("\n") == new.count("\r\n") > text.count("\r\n")
+    lf = add_to_cards_text(
+        HAND_WRITTEN,
+        PATH,
+        [Source(id="notes", title="Notes", kind="summary", file="n.md")],
+        [Addition("talk", (card("new-one", sources=("talk",), back="one\ntwo"),))],
+        date="2026-11-22",
+    )
+    assert new == lf.replace("\n", "\r\n")
+    assert parse_cards(new, PATH).cards[-1].back == "one\ntwo"
