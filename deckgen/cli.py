@@ -8,6 +8,7 @@ them, so ``deckgen --help`` and ``deckgen build`` start fast.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -396,7 +397,16 @@ def _table(rows: list[tuple[str, ...]], *, align_numbers: bool = True) -> str:
 
 
 def main() -> None:
+    # A run stopped by kill or a closed terminal ends like Ctrl-C: the half-written
+    # temporary file is removed, the lock released, and the one line says so.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _interrupt)
     cli(prog_name="deckgen")
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -557,3 +557,28 @@ def test_extract_counts_say_what_happened_in_a_new_file(tmp_path: Path):
         "(1 also said in another source, whose card names this one)",
         f"Created {cards}: 1 card added",
     ]
+
+
+def test_a_build_killed_while_writing_leaves_no_temporary_file(tmp_path: Path):
+    cards = write_cards(tmp_path, GOOD)
+    # The process sends itself SIGTERM (what `kill` sends) half way through writing.
+    script = (
+        "import os, signal, sys, time\n"
+        "from deckgen import cli, fsutil\n"
+        "def stopped(fd):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(30)\n"
+        "fsutil.os.fsync = stopped\n"
+        "sys.argv = ['deckgen', 'build', '--cards', sys.argv[1]]\n"
+        "cli.main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(cards)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "Interrupted; nothing was written.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.yaml"]
