@@ -22,6 +22,7 @@ from deckgen.cards import (
     CardsFile,
     Source,
     add_to_cards_text,
+    copy_schema_beside,
     deck_id_for,
     new_cards_file_text,
     parse_cards,
@@ -144,6 +145,7 @@ def extract_to_cards(
         proposal = _propose(run, None)
         if proposal.new_text != proposal.text or proposal.created:
             write_cards_text(cards_path, proposal.new_text)
+            copy_schema_beside(cards_path, proposal.new_text)
         proposal.state.remember_proposed(proposal.proposed_ids)
         save_state(state_path_for(cards_path), proposal.state)
     return ExtractReport(

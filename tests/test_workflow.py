@@ -188,7 +188,12 @@ def test_a_write_that_fails_half_way_leaves_the_file_as_it_was(
         "(check the folder exists and is writable)"
     )
     assert path.read_bytes() == before
-    assert sorted(p.name for p in workdir.iterdir()) == ["cards.state.json", "cards.yaml", "seeds"]
+    assert sorted(p.name for p in workdir.iterdir()) == [
+        "cards.schema.json",
+        "cards.state.json",
+        "cards.yaml",
+        "seeds",
+    ]
 
 
 def test_summary_of_must_name_a_declared_source(workdir: Path):
@@ -391,3 +396,26 @@ def test_a_build_keeps_what_an_extract_recorded_meanwhile(
     state = load_state(state_path_for(cards))
     assert state.proposed == {c.id for c in load_cards(cards).cards}
     assert len(state.proposed) == 4 and len(state.notes) == 2
+
+
+def test_a_new_cards_file_points_at_a_schema_copy_that_moves_with_it(tmp_path: Path):
+    from deckgen.cards.writer import SCHEMA_FILE
+
+    (talk,) = _talks(tmp_path, 1)
+    cards = tmp_path / "cards.yaml"
+    extract_to_cards(cards, [talk], model="none")
+    assert cards.read_text().splitlines()[0] == "# yaml-language-server: $schema=cards.schema.json"
+    copy = tmp_path / "cards.schema.json"
+    assert copy.read_bytes() == SCHEMA_FILE.read_bytes()
+    # An older copy of deckgen's is brought up to date by the next write...
+    copy.write_text(SCHEMA_FILE.read_text().replace("deckgen cards.yaml", "old"), "utf-8")
+    second = tmp_path / "other.md"
+    second.write_text("It says that squid axons are 1 millimetre wide.\n", encoding="utf-8")
+    assert extract_to_cards(cards, [second], model="none").added == 1
+    assert copy.read_bytes() == SCHEMA_FILE.read_bytes()
+    # ...and a file of that name that is not deckgen's is left alone.
+    copy.write_text('{"title": "mine"}\n', encoding="utf-8")
+    third = tmp_path / "third.md"
+    third.write_text("It says that ants navigate by counting 300 steps.\n", encoding="utf-8")
+    assert extract_to_cards(cards, [third], model="none").added == 1
+    assert copy.read_text(encoding="utf-8") == '{"title": "mine"}\n'

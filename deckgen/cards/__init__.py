@@ -27,6 +27,7 @@ from deckgen.cards.reader import check_cards, load_cards, parse_cards, read_card
 from deckgen.cards.writer import (
     Addition,
     add_to_cards_text,
+    copy_schema_beside,
     deck_id_for,
     new_cards_file_text,
     write_cards_text,
@@ -49,6 +50,7 @@ __all__ = [
     "check_cloze",
     "check_times_against_sources",
     "compose_yaml",
+    "copy_schema_beside",
     "deck_id_for",
     "load_cards",
     "new_cards_file_text",

@@ -15,7 +15,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -45,12 +44,28 @@ class Addition:
 
 
 def schema_comment(cards_path: Path) -> str:
-    """The yaml-language-server modeline pointing editors at deckgen's JSON Schema."""
+    """The yaml-language-server modeline pointing editors at deckgen's JSON Schema: a
+    copy beside cards.yaml (``copy_schema_beside``), which moves with the folder, where
+    a path into the installed package broke when the virtualenv moved."""
+    return f"# yaml-language-server: $schema={SCHEMA_FILE.name}\n"
+
+
+def copy_schema_beside(cards_path: Path, text: str) -> None:
+    """Write deckgen's schema beside a cards.yaml whose modeline points there, or bring
+    an older copy up to date. A file of that name that is not deckgen's is left alone."""
+    if not text.startswith(schema_comment(cards_path).rstrip("\n")):
+        return
+    target = cards_path.parent / SCHEMA_FILE.name
+    shipped = SCHEMA_FILE.read_bytes()
     try:
-        target = os.path.relpath(SCHEMA_FILE, cards_path.resolve().parent)
-    except ValueError:  # another drive on Windows
-        target = str(SCHEMA_FILE)
-    return f"# yaml-language-server: $schema={Path(target).as_posix()}\n"
+        current = target.read_bytes()
+    except OSError:
+        current = None
+    if current == shipped:
+        return
+    if current is not None and b'"$id": "https://deckgen.invalid/cards.schema.json"' not in current:
+        return
+    write_file(target, shipped, what="the schema for editors", error=CardsFileError)
 
 
 def new_cards_file_text(cards_path: Path, deck_name: str, deck_id: int) -> str:
