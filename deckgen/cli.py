@@ -123,6 +123,8 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
     metavar="ID",
     help="The SOURCES are summaries of this transcript (a source id in the cards file).",
 )
+@click.option("--title", help="The talk's name for a new source  [default: from its file name]")
+@click.option("--url", help="The video of a new source (http or https): card times link into it.")
 @click.option(
     "--media",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -150,6 +152,8 @@ def extract(
     min_score: float | None,
     summary_of: str | None,
     media: Path | None,
+    title: str | None,
+    url: str | None,
     jobs: int,
     no_cache: bool,
 ) -> None:
@@ -172,6 +176,8 @@ def extract(
         "speaker": speaker,
         "summary_of": summary_of,
         "media": media,
+        "title": title,
+        "url": url,
         "jobs": jobs,
         "use_cache": not no_cache,
     }

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from deckgen.cache import Cache, file_digest, key_for, model_identity
 from deckgen.cards import (
+    URL_PATTERN,
     Addition,
     CardsFile,
     Source,
@@ -114,6 +115,8 @@ def extract_to_cards(
     jobs: int = 1,
     use_cache: bool = True,
     progress: Callable[[Path], None] | None = None,
+    title: str | None = None,
+    url: str | None = None,
 ) -> ExtractReport:
     """Extract claims from ``source_paths`` and append the new ones to ``cards_path``.
 
@@ -121,8 +124,10 @@ def extract_to_cards(
     almost nothing the second time; ``jobs`` > 1 extracts the others in that many
     processes. ``progress`` is called with each source's path as it is done.
     ``media`` is the recording of the one new source (its ``media:``).
+    ``title`` and ``url`` name the one new source (default title: from its file name).
     """
     cards_path = Path(cards_path)
+    _check_title_and_url(title, url, source_paths)
     cache = _RunCache(enabled=use_cache)
     run = _Run(
         cards_path,
@@ -132,6 +137,8 @@ def extract_to_cards(
         options=extract_options(max_per_hour, min_score, speaker),
         summary_of=summary_of,
         media=media,
+        title=title.strip() if title else None,
+        url=url.strip() if url else None,
         jobs=jobs,
         cache=cache,
         documents=_Documents(cache),
@@ -186,6 +193,8 @@ class _Run:
     options: ExtractOptions
     summary_of: str | None
     media: Path | None
+    title: str | None
+    url: str | None
     jobs: int
     cache: _RunCache
     documents: _Documents
@@ -214,6 +223,7 @@ def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
     state = load_state(state_path_for(cards_path))
     documents = run.documents
     planned = _plan(cards_path, cards_file, run.source_paths, run.summary_of, documents, run.media)
+    planned = _named(planned, run.title, run.url, cards_path)
     claims_by_source = _extract_all(
         [(p.source.id, p.file.path, p.file.digest) for p in planned],
         model=run.model,
@@ -357,6 +367,37 @@ def _plan(
     return planned
 
 
+def _check_title_and_url(title: str | None, url: str | None, source_paths: Sequence) -> None:
+    if title is None and url is None:
+        return
+    if len(source_paths) != 1:
+        raise DeckgenError("--title and --url name one source: extract its file on its own")
+    if url is not None and not URL_PATTERN.match(url.strip()):
+        raise DeckgenError(
+            f"--url '{url}' is not a web address (give an http:// or https:// address)"
+        )
+    if title is not None and not title.strip():
+        raise DeckgenError("--title is empty (give the talk's name)")
+
+
+def _named(
+    planned: list[_Planned], title: str | None, url: str | None, cards_path: Path
+) -> list[_Planned]:
+    """The one new source with the title and url given on the command line."""
+    if title is None and url is None:
+        return planned
+    (plan,) = planned
+    if not plan.is_new:
+        raise DeckgenError.at(
+            f"'{plan.source.id}' is already a source here, so --title and --url change nothing",
+            cards_path,
+            plan.source.line,
+            hint="edit its title and url in the file instead",
+        )
+    source = replace(plan.source, title=title or plan.source.title, url=url or plan.source.url)
+    return [replace(plan, source=source)]
+
+
 def _declared(cards_file: CardsFile | None, path: Path) -> Source | None:
     """The source cards.yaml already declares for the file at ``path``, if any."""
     if cards_file is None:
@@ -405,7 +446,8 @@ def _new_file_text(cards_path: Path, done: list[_Done]) -> str:
     """A new deck is named after its first source; the person may rename it freely."""
     first = done[0].planned.source if done else None
     name = first.title if first is not None else "deckgen deck"
-    name = name if len(name) <= 60 else name[:59].rstrip() + "…"
+    if len(name) > 60:  # cut at a word, not inside one
+        name = name[:60].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
     return new_cards_file_text(cards_path, name, deck_id_for(first.id if first else "deck"))
 
 

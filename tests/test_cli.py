@@ -582,3 +582,58 @@ def test_a_build_killed_while_writing_leaves_no_temporary_file(tmp_path: Path):
     assert result.returncode == 130, result.stderr
     assert result.stderr == "Interrupted; nothing was written.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.yaml"]
+
+
+def test_extract_takes_the_title_and_url_of_a_new_source(tmp_path: Path):
+    notes = tmp_path / "82-durk-kingma-interview-block-sparse-kernels-for-deep-neural-networks.md"
+    notes.write_text("Notes.\n\nIt says that a brain runs on 20 watts.\n", encoding="utf-8")
+    cards = tmp_path / "cards.yaml"
+    base = ["extract", "--model", "none", "--cards", str(cards), str(notes)]
+    for extra, error in [
+        (["--url", "javascript:alert(1)//"], "'javascript:alert(1)//' is not a web address"),
+        (["--title", " "], "--title is empty"),
+    ]:
+        result = run(*base, *extra)
+        assert result.exit_code == 1 and error in result.stderr, result.output
+        assert not cards.exists()
+    result = run(
+        *base, "--title", "Durk Kingma on block-sparse kernels", "--url", "https://v.example/82"
+    )
+    assert result.exit_code == 0, result.output
+    from deckgen.cards import load_cards
+
+    cards_file = load_cards(cards)
+    (source,) = cards_file.sources
+    assert (source.title, source.url) == (
+        "Durk Kingma on block-sparse kernels",
+        "https://v.example/82",
+    )
+    assert cards_file.deck.name == "Durk Kingma on block-sparse kernels"
+    result = run(*base, "--title", "Again")
+    assert result.exit_code == 1
+    assert "is already a source here, so --title and --url change nothing" in result.stderr
+
+
+def test_a_long_file_name_makes_a_deck_name_cut_at_a_word(tmp_path: Path):
+    notes = tmp_path / "82-durk-kingma-interview-block-sparse-kernels-for-deep-neural-networks.md"
+    notes.write_text("Notes.\n\nIt says that a brain runs on 20 watts.\n", encoding="utf-8")
+    cards = tmp_path / "cards.yaml"
+    assert run("extract", "--model", "none", "--cards", str(cards), str(notes)).exit_code == 0
+    from deckgen.cards import load_cards
+
+    cards_file = load_cards(cards)
+    assert cards_file.deck.name == "82 durk kingma interview block sparse kernels for deep…"
+    assert cards_file.sources[0].title == (
+        "82 durk kingma interview block sparse kernels for deep neural networks"
+    )
+
+
+def test_title_and_url_need_a_single_source(tmp_path: Path):
+    one, two = tmp_path / "one.md", tmp_path / "two.md"
+    for path in (one, two):
+        path.write_text("It says that a brain runs on 20 watts.\n", encoding="utf-8")
+    result = run("extract", "--cards", str(tmp_path / "c.yaml"), "--title", "T", str(one), str(two))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "error: --title and --url name one source: extract its file on its own"
+    )
