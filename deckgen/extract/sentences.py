@@ -42,8 +42,34 @@ def split_sentences(doc: Document, splitter) -> list[Sentence]:
     return out
 
 
+# The splitter reads this many characters at a time: memory stays bounded however
+# long one document is (one spaCy Doc of a 50 MB transcript took gigabytes).
+SPLIT_WINDOW = 200_000
+
+
+def sentence_spans(splitter, text: str, window: int = SPLIT_WINDOW) -> Iterator[tuple[int, str]]:
+    """(start, text) of each sentence of ``text``, split a window at a time. A window's
+    last sentence may run on past it, so the next window starts where it starts; the
+    boundaries are the same as splitting the whole text at once, except that a sentence
+    longer than a window (unpunctuated speech) is cut between two words."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + window)
+        if end < len(text):  # end between words, never inside one
+            space = text.rfind(" ", start + 1, end)
+            end = space if space > start else end
+        spans = list(splitter(text[start:end]).sents)
+        if end < len(text) and len(spans) > 1:
+            spans, next_start = spans[:-1], start + spans[-1].start_char
+        else:
+            next_start = end
+        for span in spans:
+            yield start + span.start_char, span.text
+        start = next_start
+
+
 def _split(splitter, text: str) -> list[str]:
-    return [s.text.strip() for s in splitter(text).sents if s.text.strip()]
+    return [s.strip() for _, s in sentence_spans(splitter, text) if s.strip()]
 
 
 def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
@@ -56,11 +82,11 @@ def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
         position += len(segment.text) + 1
     full = " ".join(parts)
     index = 0
-    for span in splitter(full).sents:
-        text = span.text.strip()
+    for span_start, span_text in sentence_spans(splitter, full):
+        text = span_text.strip()
         if not text:
             continue
-        begin = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        begin = span_start + (len(span_text) - len(span_text.lstrip()))
         pieces = [(begin, text)]
         if len(text.split()) > _LONG_SENTENCE_WORDS:
             # Unpunctuated speech: fall back to the segment boundaries inside it.

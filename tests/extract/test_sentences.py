@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from deckgen.extract.sentences import Sentence, claim_units, host_units, split_sentences
 from tests.extract.conftest import transcript
 
@@ -103,3 +105,18 @@ def test_the_host_is_found_by_the_opening_and_the_questions():
     )
     sentences = [Sentence(t, float(i), i) for i, t in enumerate(texts)]
     assert host_units(sentences) == {0, 1, 2, 4, 5}
+
+
+@pytest.mark.parametrize("window", [400, 2_000])  # longer than any sentence (308)
+def test_splitting_a_window_at_a_time_finds_the_same_sentences(window: int):
+    from deckgen.extract.pipeline import sentence_splitter
+    from deckgen.extract.sentences import sentence_spans
+    from deckgen.sources import load_document
+    from tests.conftest import ROOT
+
+    text = load_document(ROOT / "seeds" / "sequoia-transcript.txt").text
+    splitter = sentence_splitter()
+    whole = [(s.start_char, s.text) for s in splitter(text).sents]
+    windowed = list(sentence_spans(splitter, text, window=window))
+    assert len(whole) > 100
+    assert windowed == whole
