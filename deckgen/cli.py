@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -143,6 +144,7 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
     is_flag=True,
     help="Extract every source again instead of reusing cached results.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="Show no progress, only the result.")
 def extract(
     sources: tuple[Path, ...],
     cards_path: Path,
@@ -156,6 +158,7 @@ def extract(
     url: str | None,
     jobs: int,
     no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Extract the claims worth a card from SOURCES and add them to the cards file.
 
@@ -181,15 +184,23 @@ def extract(
         "jobs": jobs,
         "use_cache": not no_cache,
     }
-    if len(sources) > 1:
-        with click.progressbar(
-            length=len(sources), label="Extracting", file=sys.stderr, show_pos=True
-        ) as bar:
-            report = extract_to_cards(
-                cards_path, sources, progress=lambda _path: bar.update(1), **settings
-            )
-    else:
-        report = extract_to_cards(cards_path, sources, **settings)
+    progress = None if quiet else _Progress()
+    bar_shown = progress is not None and progress.terminal and len(sources) > 1
+    if progress is not None and not bar_shown:
+        settings["step"] = progress.step
+    try:
+        if bar_shown:
+            with click.progressbar(
+                length=len(sources), label="Extracting", file=sys.stderr, show_pos=True
+            ) as bar:
+                report = extract_to_cards(
+                    cards_path, sources, progress=lambda _path: bar.update(1), **settings
+                )
+        else:
+            report = extract_to_cards(cards_path, sources, **settings)
+    finally:
+        if progress is not None:
+            progress.finish()
     if report.warning:
         click.echo(f"warning: {report.warning}", err=True)
     for item in report.sources:
@@ -380,6 +391,38 @@ def _open_in_browser(page: Path) -> bool:
         return opener.wait(timeout=5) == 0
     except subprocess.TimeoutExpired:
         return True
+
+
+class _Progress:
+    """What a long extraction is doing, on stderr: nothing for a quick run; after a few
+    seconds, the stage of the source at hand (on a terminal, one line kept up to date;
+    elsewhere, a line at most every 10 seconds)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.terminal = sys.stderr.isatty()
+        self.delay, self.every = (1.0, 0.5) if self.terminal else (5.0, 10.0)
+        self.last = 0.0
+        self.open_line = False
+
+    def step(self, path: Path, what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < self.delay or now - self.last < self.every:
+            return
+        self.last = now
+        count = f" {done:,} of {total:,}" if total else ""
+        minutes, seconds = divmod(int(now - self.started), 60)
+        line = f"{path.name}: {what}{count} ({minutes}:{seconds:02d})"
+        if self.terminal:
+            click.echo(f"\r{line}\x1b[K", err=True, nl=False)
+            self.open_line = True
+        else:
+            click.echo(line, err=True)
+
+    def finish(self) -> None:
+        """Clear the line kept up to date on a terminal, for what is printed next."""
+        if self.open_line:
+            click.echo("\r\x1b[K", err=True, nl=False)
 
 
 def _count(number: int, noun: str) -> str:

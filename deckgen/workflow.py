@@ -117,6 +117,7 @@ def extract_to_cards(
     progress: Callable[[Path], None] | None = None,
     title: str | None = None,
     url: str | None = None,
+    step: Callable[[Path, str, int, int], None] | None = None,
 ) -> ExtractReport:
     """Extract claims from ``source_paths`` and append the new ones to ``cards_path``.
 
@@ -125,6 +126,8 @@ def extract_to_cards(
     processes. ``progress`` is called with each source's path as it is done.
     ``media`` is the recording of the one new source (its ``media:``).
     ``title`` and ``url`` name the one new source (default title: from its file name).
+    ``step`` is told the stages of a source extracted in this process (path, what,
+    done, out of), so that a long one can show progress.
     """
     cards_path = Path(cards_path)
     _check_title_and_url(title, url, source_paths)
@@ -142,6 +145,7 @@ def extract_to_cards(
         jobs=jobs,
         cache=cache,
         documents=_Documents(cache),
+        step=step,
     )
     # The slow part (reading and extracting the sources) runs without the lock; then,
     # holding it, cards.yaml and the state file are read again, since another run may
@@ -198,6 +202,7 @@ class _Run:
     jobs: int
     cache: _RunCache
     documents: _Documents
+    step: Callable[[Path, str, int, int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,7 @@ def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
         cache=run.cache,
         jobs=run.jobs,
         progress=progress,
+        step=run.step,
     )
     reconciler = Reconciler(cards_file, state.proposed)
     done = _reconcile(planned, claims_by_source, reconciler, cards_file, documents, run.cache)
@@ -546,10 +552,17 @@ def _alignments(
     return found
 
 
-def _extract_one(job: tuple[str, Path, str | None, ExtractOptions]) -> list[Claim]:
+def _extract_one(
+    job: tuple[str, Path, str | None, ExtractOptions],
+    step: Callable[[Path, str, int, int], None] | None = None,
+) -> list[Claim]:
     """Extract one source (in this process or a worker): parse it, run the pipeline."""
     source_id, path, model, options = job
-    return extract_claims(load_document(path), source_id, load_pipeline(model), options)
+    if step is not None:
+        step(path, "reading", 0, 0)
+    progress = (lambda what, done, total: step(path, what, done, total)) if step else None
+    doc = load_document(path)
+    return extract_claims(doc, source_id, load_pipeline(model), options, progress=progress)
 
 
 def _extract_all(
@@ -561,6 +574,7 @@ def _extract_all(
     cache: Cache,
     jobs: int,
     progress: Callable[[Path], None] | None,
+    step: Callable[[Path, str, int, int], None] | None = None,
 ) -> dict[str, list[Claim]]:
     """Claims per source id: from the cache where it has them, else extracted, in
     ``jobs`` processes when there are several sources to do."""
@@ -579,7 +593,7 @@ def _extract_all(
                 progress(path)
         else:
             todo.append((source_id, path, model, options))
-    for job, claims in zip(todo, _run(todo, jobs), strict=True):
+    for job, claims in zip(todo, _run(todo, jobs, step), strict=True):
         results[job[0]] = claims
         cache.put(keys[job[0]], claims)
         if progress is not None:
@@ -587,9 +601,9 @@ def _extract_all(
     return results
 
 
-def _run(todo: list, jobs: int):
+def _run(todo: list, jobs: int, step: Callable[[Path, str, int, int], None] | None = None):
     """The claims of each job, in order, as they are done: in ``jobs`` processes when
-    there are several jobs."""
+    there are several jobs (whose stages are not reported), else here."""
     if jobs > 1 and len(todo) > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
@@ -597,4 +611,4 @@ def _run(todo: list, jobs: int):
             yield from pool.map(_extract_one, todo)
     else:
         for job in todo:
-            yield _extract_one(job)
+            yield _extract_one(job, step)

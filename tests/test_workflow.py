@@ -419,3 +419,54 @@ def test_a_new_cards_file_points_at_a_schema_copy_that_moves_with_it(tmp_path: P
     third.write_text("It says that ants navigate by counting 300 steps.\n", encoding="utf-8")
     assert extract_to_cards(cards, [third], model="none").added == 1
     assert copy.read_text(encoding="utf-8") == '{"title": "mine"}\n'
+
+
+def test_the_stages_of_a_source_are_reported_as_it_is_extracted(tmp_path: Path):
+    (talk,) = _talks(tmp_path, 1)
+    seen = []
+    extract_to_cards(
+        tmp_path / "cards.yaml",
+        [talk],
+        model="none",
+        use_cache=False,
+        step=lambda path, what, done, total: seen.append((path.name, what, done, total)),
+    )
+    assert [s[1] for s in seen] == [
+        "reading",
+        "splitting into sentences",
+        "scoring sentences",
+        "drafting cards",
+    ]
+    assert seen[2] == ("talk1.md", "scoring sentences", 0, 3)
+    assert seen[3][2:] == (0, 2)
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_a_long_extract_shows_progress_on_stderr_unless_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
+):
+    from deckgen import cli as cli_module
+
+    monkeypatch.setattr(cli_module._Progress, "__init__", _instant_progress)
+    (talk,) = _talks(tmp_path, 1)
+    args = ["extract", "--model", "none", "--no-cache", "--cards", str(tmp_path / "c.yaml")]
+    result = CliRunner().invoke(cli, [*args, *(["--quiet"] if quiet else []), str(talk)])
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("talk1.md: ")]
+    if quiet:
+        assert progress == []
+    else:
+        assert progress == [
+            "talk1.md: reading (0:00)",
+            "talk1.md: splitting into sentences (0:00)",
+            "talk1.md: scoring sentences 0 of 3 (0:00)",
+            "talk1.md: drafting cards 0 of 2 (0:00)",
+        ]
+
+
+def _instant_progress(self) -> None:
+    """A reporter that shows every stage at once, as a long run would after a while."""
+    import time
+
+    self.started, self.terminal, self.delay, self.every = time.monotonic(), False, 0.0, 0.0
+    self.last, self.open_line = -1e9, False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from deckgen.cards import Card, slugify, unique_id
@@ -69,9 +69,14 @@ def extract_claims(
     pipeline: Pipeline,
     options: ExtractOptions = ExtractOptions(),
     taken_ids: set[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Claim]:
-    """The best claims of one document, drafted as cards, in the order they are said."""
+    """The best claims of one document, drafted as cards, in the order they are said.
+    ``progress`` is told each stage as (what, done, out of), for a long document."""
+    step = progress or (lambda _what, _done, _total: None)
+    step("splitting into sentences", 0, 0)
     sentences = [inert(s) for s in split_sentences(doc, pipeline.splitter)]
+    step("scoring sentences", 0, len(sentences))
     if doc.kind != "summary":
         sentences = claim_units(sentences)
     if doc.kind == "summary":
@@ -84,7 +89,9 @@ def extract_claims(
         doc, pipeline.nlp, sentences, options.speaker, [s for _, s in chosen]
     )
     kept = _Kept(taken_ids)
-    for score, sentence in _in_batches(chosen, drafter):
+    for number, (score, sentence) in enumerate(_in_batches(chosen, drafter)):
+        if number % _PARSE_BATCH == 0:
+            step("drafting cards", number, len(chosen))
         draft = drafter.draft(sentence, score.reasons)
         if draft is None:
             continue
