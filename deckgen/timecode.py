@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-CLOCK_PATTERN = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
+# Any number of hours: one long transcript (a season in one file) runs past 99.
+CLOCK_PATTERN = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_clock(text: str) -> float:

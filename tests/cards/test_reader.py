@@ -238,3 +238,20 @@ def test_a_syntax_error_at_the_end_is_on_a_line_of_the_file(tail: str, line: int
     (problem,) = problems(text)
     assert problem.startswith(f"cards.yaml:{line}: YAML syntax error: ")
     assert line <= len(text.rstrip("\n").splitlines())
+
+
+def test_a_time_past_99_hours_reads_back():
+    from deckgen.cards.writer import Addition, add_to_cards_text
+    from deckgen.timecode import format_clock, parse_clock
+
+    assert format_clock(360_010.0) == "100:00:10"
+    assert parse_clock("100:00:10") == 360_010.0
+    card = parse_cards(HEAD + "  - id: a\n    front: Q\n    back: A\n", "cards.yaml").cards[0]
+    late = type(card)("late", "basic", 0, front="Q", back="A", sources=("talk",), time=360_010.0)
+    text = add_to_cards_text(
+        HEAD + "  - id: a\n    front: Q\n    back: A\n",
+        Path("cards.yaml"),
+        [],
+        [Addition("talk", (late,))],
+    )
+    assert parse_cards(text, "cards.yaml").cards[-1].time == 360_010.0
