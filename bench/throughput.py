@@ -14,6 +14,13 @@ the unchanged sources with the cache against the first run.
 Targets: extract >= 1.5x plain nlp.pipe; the largest run at most 22x the time of
 the smallest; peak RSS at 1M words <= 1.5 GB; --jobs 2 >= 1.6x faster than --jobs 1;
 a cached re-run <= 5% of the first.
+
+    python bench/throughput.py --single-file 1000000,9000000
+
+instead extracts ONE transcript of each size, made by concatenating the corpus's
+episodes (again from the start when it runs out) into one WebVTT file with the times
+running on. Targets: time linear in the size (words/s of the largest at least 2/3 of
+the smallest's), peak RSS <= 1.5 GB, and progress shown on stderr.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "twiml"
+_BENCH = ROOT / "bench"
 
 _PIPE = r"""
 import sys, time
@@ -58,7 +66,7 @@ def pick_files(corpus: Path, words: int) -> tuple[list[Path], int]:
     return chosen, total
 
 
-def measure(command: list[str], env: dict | None = None) -> tuple[float, int, str]:
+def measure(command: list[str], env: dict | None = None, *, stderr: bool = False) -> tuple:
     """Wall seconds, peak RSS (bytes) and stdout of a child process, reaped with
     wait4 so that its own resource usage is read, not that of all children."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -71,6 +79,8 @@ def measure(command: list[str], env: dict | None = None) -> tuple[float, int, st
         err.seek(0)
         if child.returncode != 0:
             raise SystemExit(f"{' '.join(command[:4])} failed:\n{err.read().decode()[-2000:]}")
+        if stderr:
+            return seconds, usage.ru_maxrss * 1024, out.read().decode(), err.read().decode()
         return seconds, usage.ru_maxrss * 1024, out.read().decode()
 
 
@@ -99,6 +109,73 @@ def extract(
     return {"seconds": seconds, "rss": rss, "cards": count}
 
 
+def one_transcript(corpus: Path, words: int, out: Path) -> int:
+    """Write one WebVTT transcript of at least ``words`` words to ``out``, from the
+    corpus's episodes in order (repeated as needed), times running on; its word count."""
+    sys.path.insert(0, str(ROOT))
+    from deckgen import load_document
+
+    episodes = sorted(corpus.glob("*.vtt"))
+    if not episodes:
+        raise SystemExit(f"no .vtt files in {corpus}")
+    total, offset, number = 0, 0.0, 0
+    with out.open("w", encoding="utf-8") as vtt:
+        vtt.write("WEBVTT\n\n")
+        while total < words:
+            doc = load_document(episodes[number % len(episodes)])
+            number += 1
+            for segment in doc.segments:
+                start, end = offset + segment.start, offset + max(segment.end, segment.start)
+                vtt.write(f"{_clock(start)} --> {_clock(end)}\n{segment.text}\n\n")
+                total += len(segment.text.split())
+            offset += (doc.duration or 0.0) + 1.0
+    return total
+
+
+def _clock(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def single_file(corpus: Path, sizes: list[int], folder: Path, json_path: Path | None) -> None:
+    rows = []
+    for size in sizes:
+        source = folder / f"one-{size}.vtt"
+        words = one_transcript(corpus, size, source)
+        cards = folder / "cards.yaml"
+        for leftover in (cards, folder / "cards.state.json"):
+            leftover.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "deckgen", "extract", "--no-cache", "--cards", str(cards)]
+        env = {**os.environ, "DECKGEN_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(ROOT)}
+        seconds, rss, out, err = measure([*command, str(source)], env, stderr=True)
+        progress = [line for line in err.splitlines() if line.startswith(source.name + ": ")]
+        source.unlink()
+        rows.append(
+            {
+                "target_words": size,
+                "words": words,
+                "seconds": round(seconds, 2),
+                "words_per_second": round(words / seconds),
+                "peak_rss_mb": round(rss / 2**20),
+                "progress_lines": len(progress),
+                "cards": int(next((ln.split()[-3] for ln in out.splitlines() if "added" in ln), 0)),
+            }
+        )
+        r = rows[-1]
+        print(
+            f"one file of {r['words']} words: {r['seconds']} s ({r['words_per_second']} words/s), "
+            f"peak RSS {r['peak_rss_mb']} MB, {r['progress_lines']} progress lines, "
+            f"{r['cards']} cards"
+        )
+    linear = round(rows[-1]["words_per_second"] / rows[0]["words_per_second"], 2)
+    print(f"words/s of the largest / the smallest: {linear} (target >= 0.67)")
+    if json_path:
+        json_path.write_text(json.dumps({"rows": rows, "linearity": linear}, indent=1) + "\n")
+        print(f"wrote {json_path}")
+
+
 def plain_pipe(files: list[Path], model: str | None) -> dict:
     code = _PIPE.format(root=str(ROOT), files=[str(f) for f in files], model=model)
     seconds, rss, out = measure([sys.executable, "-c", code])
@@ -112,8 +189,17 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--sizes", default="50000,200000,1000000")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "throughput.json")
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--single-file", metavar="SIZES", help="one transcript of each size")
     args = parser.parse_args()
+    if args.single_file:
+        with tempfile.TemporaryDirectory(prefix="deckgen-single-") as tmp:
+            sizes = [int(s) for s in args.single_file.split(",")]
+            single_file(
+                args.corpus, sizes, Path(tmp), args.json or _BENCH / "throughput-single.json"
+            )
+        return
+    args.json = args.json or _BENCH / "throughput.json"
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="deckgen-throughput-") as tmp:

@@ -89,3 +89,19 @@ def test_throughput_on_a_tiny_corpus(tmp_path: Path):
     assert [row["files"] for row in data["rows"]] == [1, 2]
     assert data["jobs_speedup"] > 0 and data["cache_rerun_seconds"] > 0
     assert "nlp.pipe" in result.stdout
+
+
+def test_throughput_of_one_long_file_on_a_tiny_corpus(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("hours.vtt", "youtube.vtt"):
+        (corpus / name).write_bytes((FIXTURES / "sources" / name).read_bytes())
+    out = tmp_path / "single.json"
+    result = bench(
+        "throughput.py", "--corpus", str(corpus), "--single-file", "50,400", "--json", str(out)
+    )
+    rows = json.loads(out.read_text())["rows"]
+    assert [row["target_words"] for row in rows] == [50, 400]
+    assert rows[0]["words"] >= 50 and rows[1]["words"] >= 400
+    assert all(row["peak_rss_mb"] > 0 and row["words_per_second"] > 0 for row in rows)
+    assert "words/s of the largest / the smallest" in result.stdout
