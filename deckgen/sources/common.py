@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,6 +64,23 @@ def decode(path: Path, data: bytes) -> Text:
     if sum(1 for ch in content if ch < " " and ch not in "\n\t") > max(8, len(content) // 100):
         raise SourceError.at("this is a binary file, not a transcript or summary", path)
     return Text(path, content)
+
+
+def load_json(source: Text) -> object:
+    """The JSON a source holds, or a one-line error at the line where it stops being JSON."""
+    try:
+        return json.loads(source.content)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise source.error(f"not valid JSON: {getattr(exc, 'msg', exc)}", line) from None
+
+
+def json_number(value: object) -> float | None:
+    """A finite JSON number as a float; None for anything else (true/false included)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def parse_timestamp(text: str) -> float | None:

@@ -8,11 +8,8 @@ are kept.
 
 from __future__ import annotations
 
-import json
-import math
-
 from deckgen.document import TRANSCRIPT, Document, Word
-from deckgen.sources.common import RawSegment, Text, timed_document
+from deckgen.sources.common import RawSegment, Text, json_number, load_json, timed_document
 
 FORMAT = "json3"
 KIND = TRANSCRIPT
@@ -25,18 +22,8 @@ def looks_like(source: Text) -> bool:
     return head.startswith("{") and '"events"' in source.content and '"tStartMs"' in source.content
 
 
-def _ms(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def parse(source: Text, title: str) -> Document:
-    try:
-        data = json.loads(source.content)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise source.error(f"not valid JSON: {getattr(exc, 'msg', exc)}", line) from None
+    data = load_json(source)
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):
         raise source.error("json3 needs an 'events' list", hint=SHAPE)
@@ -47,8 +34,8 @@ def parse(source: Text, title: str) -> Document:
         segs = event.get("segs")
         if not segs:
             continue  # a window or style event
-        start = _ms(event.get("tStartMs"))
-        duration = _ms(event.get("dDurationMs", 0))
+        start = json_number(event.get("tStartMs"))
+        duration = json_number(event.get("dDurationMs", 0))
         if start is None or duration is None or not isinstance(segs, list):
             raise source.error(
                 f"event {number} needs a numeric 'tStartMs' and a 'segs' list", hint=SHAPE
@@ -56,7 +43,7 @@ def parse(source: Text, title: str) -> Document:
         pieces: list[tuple[float, str]] = []
         for seg in segs:
             text = seg.get("utf8") if isinstance(seg, dict) else None
-            offset = _ms(seg.get("tOffsetMs", 0)) if isinstance(seg, dict) else None
+            offset = json_number(seg.get("tOffsetMs", 0)) if isinstance(seg, dict) else None
             if not isinstance(text, str) or offset is None:
                 raise source.error(
                     f"event {number}: each seg needs a 'utf8' text",

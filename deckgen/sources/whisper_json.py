@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import math
-
 from deckgen.document import TRANSCRIPT, Document, Word
-from deckgen.sources.common import RawSegment, Text, timed_document
+from deckgen.sources.common import RawSegment, Text, json_number, load_json, timed_document
 
 FORMAT = "whisper-json"
 KIND = TRANSCRIPT
@@ -19,19 +16,8 @@ def looks_like(source: Text) -> bool:
     return head.startswith("{") and '"segments"' in source.content
 
 
-def _seconds(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def parse(source: Text, title: str) -> Document:
-    try:
-        data = json.loads(source.content)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise source.error(f"not valid JSON: {getattr(exc, 'msg', exc)}", line) from None
+    data = load_json(source)
     segments_data = data.get("segments") if isinstance(data, dict) else None
     if not isinstance(segments_data, list):
         raise source.error(
@@ -42,7 +28,7 @@ def parse(source: Text, title: str) -> Document:
     for number, item in enumerate(segments_data, start=1):
         if not isinstance(item, dict):
             raise source.error(f"segment {number} is not an object")
-        start, end = _seconds(item.get("start")), _seconds(item.get("end"))
+        start, end = json_number(item.get("start")), json_number(item.get("end"))
         text = item.get("text")
         if start is None or end is None or not isinstance(text, str):
             raise source.error(
@@ -53,7 +39,7 @@ def parse(source: Text, title: str) -> Document:
         for word in item.get("words") or ():
             if not isinstance(word, dict):
                 continue
-            w_start, w_end = _seconds(word.get("start")), _seconds(word.get("end"))
+            w_start, w_end = json_number(word.get("start")), json_number(word.get("end"))
             w_text = word.get("word", word.get("text"))
             if w_start is not None and w_end is not None and isinstance(w_text, str):
                 words.append(Word(w_start, w_end, w_text.strip()))
