@@ -8,14 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from deckgen.cli import cli
 from deckgen.extract.claims import ExtractOptions, extract_claims
 from deckgen.sources import load_document
 from deckgen.timecode import parse_clock
-from tests.conftest import FIXTURES, ROOT, import_apkg
-from tests.extract.conftest import claims_of
+from tests.conftest import FIXTURES, ROOT
+from tests.extract.conftest import claims_of, extract_build_import
 
 
 def test_near_duplicates_become_one_card(pipeline):
@@ -55,27 +53,7 @@ REQUIRED = {
 
 def test_extract_build_and_import_finds_the_required_cards(tmp_path: Path, collection):
     shutil.copy(ROOT / "seeds" / "sequoia-transcript.txt", tmp_path / "sequoia-transcript.txt")
-    cards = tmp_path / "cards.yaml"
-    runner = CliRunner()
-    extracted = runner.invoke(
-        cli,
-        [
-            "extract",
-            "--cards",
-            str(cards),
-            "--speaker",
-            "Karpathy",
-            str(tmp_path / "sequoia-transcript.txt"),
-        ],
-    )
-    assert extracted.exit_code == 0, extracted.output
-    built = runner.invoke(
-        cli, ["build", "--cards", str(cards), "--output", str(tmp_path / "deck.apkg")]
-    )
-    assert built.exit_code == 0, built.output
-    import_apkg(collection, tmp_path / "deck.apkg")
-
-    notes = [collection.get_note(n) for n in collection.find_notes("")]
+    notes = extract_build_import(tmp_path / "sequoia-transcript.txt", collection)
     assert len(notes) >= 15
 
     def shown(note) -> str:

@@ -8,11 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from deckgen.cli import cli
 from deckgen.extract.claims import ExtractOptions, extract_claims
-from tests.conftest import ROOT, import_apkg
+from tests.conftest import ROOT
+from tests.extract.conftest import extract_build_import
 
 SHARED = ROOT.parent / "shared"
 LABELS = SHARED / "labels"
@@ -74,26 +73,7 @@ def test_a_labelled_talk_imports_into_anki_with_studyable_cards(tmp_path: Path, 
     # The first 20 minutes of the lecture: cues up to the first one starting at 00:20.
     cut = re.search(r"^\d+\n00:20:", text, re.MULTILINE)
     (tmp_path / "makemore1.srt").write_text(text[: cut.start()], encoding="utf-8")
-    cards = tmp_path / "cards.yaml"
-    runner = CliRunner()
-    extracted = runner.invoke(
-        cli,
-        [
-            "extract",
-            "--cards",
-            str(cards),
-            "--speaker",
-            "Karpathy",
-            str(tmp_path / "makemore1.srt"),
-        ],
-    )
-    assert extracted.exit_code == 0, extracted.output
-    built = runner.invoke(
-        cli, ["build", "--cards", str(cards), "--output", str(tmp_path / "deck.apkg")]
-    )
-    assert built.exit_code == 0, built.output
-    import_apkg(collection, tmp_path / "deck.apkg")
-    notes = [collection.get_note(n) for n in collection.find_notes("")]
+    notes = extract_build_import(tmp_path / "makemore1.srt", collection)
     assert len(notes) >= 8
     kinds = {note.note_type()["name"] for note in notes}
     assert kinds <= {"deckgen basic", "deckgen cloze"} and "deckgen cloze" in kinds, kinds
