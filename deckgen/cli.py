@@ -204,6 +204,9 @@ def extract(
     if report.warning:
         click.echo(f"warning: {report.warning}", err=True)
     for item in report.sources:
+        for warning in item.warnings:
+            _warn(item.path, warning)
+    for item in report.sources:
         detail = []
         if item.already_there:
             detail.append(f"{item.already_there} already in the file")
@@ -354,7 +357,7 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
             problems.extend(error.problems)
             continue
         for warning in doc.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _warn(path, warning)
         duration = format_clock(doc.duration) if doc.duration is not None else "-"
         rows.append(
             (
@@ -371,6 +374,13 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
         click.echo(_table(rows))
     if problems:
         raise DeckgenError(*problems)
+
+
+def _warn(path: Path, warning: str) -> None:
+    """A source's parse warning as one line on stderr, naming the file: 'warning: FILE: ...'."""
+    if not warning.startswith(f"{path}:"):
+        warning = f"{path}: {warning}"
+    click.echo(f"warning: {warning}", err=True)
 
 
 def _open_in_browser(page: Path) -> bool:

@@ -59,6 +59,7 @@ class SourceReport:
     already_there: int
     dismissed: int
     merged: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class _SourceFile:
     title: str
     kind: str
     source_id: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -471,6 +473,7 @@ def _report(done: _Done, new_claims: list[Claim]) -> SourceReport:
         done.outcome.already,
         done.outcome.dismissed,
         done.outcome.merged,
+        plan.file.warnings,
     )
 
 
@@ -487,13 +490,15 @@ class _Documents:
         except OSError:
             load_document(path)  # raises the located SourceError
             raise
-        key = key_for("document", {"file": digest, "name": path.name})
+        # The parse warnings name the file as it was given, so the key holds the path.
+        key = key_for("document", {"file": digest, "path": str(path)})
         known = self.cache.get(key)
         if known is None:
             doc = self.load(path)
-            known = (doc.title, doc.kind)
+            known = (doc.title, doc.kind, doc.warnings)
             self.cache.put(key, known)
-        return _SourceFile(path, digest, known[0], known[1])
+        title, kind, warnings = known
+        return _SourceFile(path, digest, title, kind, warnings=warnings)
 
     def load(self, path: Path) -> Document:
         if path not in self.loaded:

@@ -199,6 +199,24 @@ def test_sources_warns_when_content_and_extension_disagree(tmp_path: Path):
     assert lines[2].split()[:2] == [str(misnamed), "srt"]
 
 
+def test_extract_prints_the_parse_warnings_as_sources_does(tmp_path: Path):
+    misnamed = tmp_path / "talk.vtt"
+    misnamed.write_bytes((SOURCES / "quirks.srt").read_bytes())
+    warning = f"warning: {misnamed}: the content is SRT, not WebVTT as '.vtt' says; read as SRT"
+    assert run("sources", str(misnamed)).stderr.splitlines() == [warning]
+    clean = tmp_path / "clean.srt"
+    clean.write_bytes((SOURCES / "quirks.srt").read_bytes())
+    cards = tmp_path / "cards.yaml"
+    # Twice: the second run answers from the cache, and still warns.
+    for _ in range(2):
+        result = run("extract", "--model", "none", "--cards", str(cards), str(misnamed), str(clean))
+        assert result.exit_code == 0, result.output
+        # Only the misnamed file warns, once (besides the rules-only model's warning).
+        assert [line for line in result.stderr.splitlines() if "talk.vtt" in line] == [warning]
+        assert "clean.srt" not in result.stderr
+        assert f"{misnamed}: " in result.stdout
+
+
 def test_sources_missing_file():
     result = run("sources", "nope.srt")
     assert result.exit_code == 1
