@@ -382,7 +382,48 @@ def test_ttml_ticks_frames_offsets_and_clock_times():
         (9.125, 12.0, "which is hairy."),  # begin and dur
         (3598.0, 3602.375, "This cue crosses the hour."),
     ]
+    # The span is timed from the media's start, not from its paragraph's begin (as Apple's
+    # writers do): read from the paragraph it would begin after the paragraph ends.
     assert [(w.start, w.text) for w in doc.segments[2].words] == [(10.0, "hairy")]
+
+
+def exactly(seconds: float):
+    return pytest.approx(seconds, abs=1e-9)
+
+
+def test_ttml_times_count_from_the_parent_time_container():
+    doc = load_document(FORMATS_DIR / "containment.ttml")
+    frame = 30 * 1000 / 1001  # frameRate x frameRateMultiplier
+    tick = frame * 2  # no tickRate: frame rate x subFrameRate
+    assert [(s.start, s.end, s.text.split()[0]) for s in doc.segments] == [
+        # <body begin="10s"><div begin="00:01:00.000" end="00:01:30.000">: from 70 s to 100 s
+        (71.0, 74.5, "The"),
+        (75.0, 77.0, "Spans"),
+        (98.0, 100.0, "No"),  # end="40s" is cut at the division's end
+        # <div begin="100s" timeContainer="seq">: each from the end of the one before
+        (110.0, 112.0, "In"),
+        (112.0, 115.0, "follows"),
+        (116.0, 118.0, "and"),
+        # <div begin="200s" end="205s"> around a <p begin="1s"> with no end
+        (211.0, 215.0, "A"),
+        # <div begin="300s">: 45 frames for 90; 1 s, 15 frames and 1 of 2 sub-frames
+        (exactly(310 + 45 / frame), exactly(310 + 135 / frame), "Ticks"),
+        (exactly(311 + 15.5 / frame), exactly(310 + 5994 / tick), "Frames"),
+    ]
+    # Spans count from their paragraph's begin (75 s).
+    assert [(w.start, w.end, w.text) for w in doc.segments[1].words] == [
+        (75.0, 75.5, "Spans"),
+        (75.5, 76.0, "count"),
+    ]
+
+
+def test_ttml_ticks_are_seconds_without_a_tick_or_frame_rate():
+    doc = parse_bytes(b'<tt><body><p begin="15t" end="17.5s">ticks</p></body></tt>', "t.ttml")
+    assert [(s.start, s.end) for s in doc.segments] == [(15.0, 17.5)]
+    doc = parse_bytes(
+        b'<tt frameRate="25"><body><p begin="50t" end="3s">ticks</p></body></tt>', "t.ttml"
+    )
+    assert [(s.start, s.end) for s in doc.segments] == [(2.0, 3.0)]
 
 
 @pytest.mark.parametrize("name", ["talk.json3", "talk.srv3"])
