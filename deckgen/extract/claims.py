@@ -75,7 +75,7 @@ def extract_claims(
     ``progress`` is told each stage as (what, done, out of), for a long document."""
     step = progress or (lambda _what, _done, _total: None)
     step("splitting into sentences", 0, 0)
-    sentences = [inert(s) for s in split_sentences(doc, pipeline.splitter)]
+    sentences = [inert(s) for s in split_sentences(doc, pipeline.splitter, pipeline.nlp)]
     step("scoring sentences", 0, len(sentences))
     if doc.kind != "summary":
         sentences = claim_units(sentences)

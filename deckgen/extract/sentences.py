@@ -25,11 +25,14 @@ class Sentence:
     paragraph: int | None = None
 
 
-def split_sentences(doc: Document, splitter) -> list[Sentence]:
+def split_sentences(doc: Document, splitter, parser=None) -> list[Sentence]:
     """Sentences of the document, rebuilt across segment boundaries, each with the
-    time of the segment (or word) where it begins."""
+    time of the segment (or word) where it begins. ``parser`` (a full spaCy pipeline,
+    optional) finds the sentences of long unpunctuated speech from its dependency
+    parse; without it (or where it still finds none) that speech is cut at cue
+    boundaries."""
     if doc.segments:
-        return list(_timed_sentences(doc, splitter))
+        return list(_timed_sentences(doc, splitter, parser))
     out: list[Sentence] = []
     if doc.kind == "transcript":
         # Whisper .txt: lines are fragments of speech; join them before splitting.
@@ -72,7 +75,7 @@ def _split(splitter, text: str) -> list[str]:
     return [s.strip() for _, s in sentence_spans(splitter, text) if s.strip()]
 
 
-def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
+def _timed_sentences(doc: Document, splitter, parser=None) -> Iterator[Sentence]:
     offsets: list[int] = []
     parts: list[str] = []
     position = 0
@@ -89,11 +92,82 @@ def _timed_sentences(doc: Document, splitter) -> Iterator[Sentence]:
         begin = span_start + (len(span_text) - len(span_text.lstrip()))
         pieces = [(begin, text)]
         if len(text.split()) > _LONG_SENTENCE_WORDS:
-            # Unpunctuated speech: fall back to the segment boundaries inside it.
-            pieces = _split_at_segments(full, begin, begin + len(text), offsets)
+            # Unpunctuated speech: the parse's sentences, and the segment boundaries
+            # inside those still too long.
+            pieces = [
+                cut
+                for start, piece in _parsed_sentences(parser, full, begin, begin + len(text))
+                for cut in _cut_long(full, start, start + len(piece), offsets, parser is not None)
+            ]
         for piece_start, piece in pieces:
             yield Sentence(piece, _time_at(doc, offsets, piece_start), index)
             index += 1
+
+
+# A new clause in unpunctuated speech: "... the data so we take the counts".
+_NEW_CLAUSE = re.compile(
+    r"\s(?=(?:so|and|but|because|um|uh)\s+(?:i|we|you|they|it|it's|that's|there's|he|she)\b)",
+    re.IGNORECASE,
+)
+
+
+def _cut_long(
+    full: str, begin: int, end: int, offsets: list[int], at_clauses: bool
+) -> list[tuple[int, str]]:
+    """``full[begin:end]`` as it is when it is not long; else cut where a new clause
+    opens ("so we ...", "and they ...", when ``at_clauses``), and what is still long
+    at cue boundaries."""
+    text = full[begin:end]
+    if len(text.split()) <= _LONG_SENTENCE_WORDS:
+        return [(begin, text)]
+    cuts = [begin]
+    if at_clauses:
+        for match in _NEW_CLAUSE.finditer(full, begin, end):
+            o = match.end()
+            if (
+                len(full[cuts[-1] : o].split()) >= _MIN_PIECE_WORDS
+                and len(full[o:end].split()) >= _SHORT_PIECE_WORDS
+            ):
+                cuts.append(o)
+    cuts.append(end)
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        piece = full[a:b].strip()
+        if len(piece.split()) > _LONG_SENTENCE_WORDS:
+            out.extend(_split_at_segments(full, a, b, offsets))
+        elif piece:
+            out.append((a + len(full[a:b]) - len(full[a:b].lstrip()), piece))
+    return out
+
+
+# The parser reads long unpunctuated speech this many characters at a time (cut
+# between two words): its memory stays small however long the stretch.
+_PARSE_CHARS = 20_000
+
+
+def _parsed_sentences(parser, full: str, begin: int, end: int) -> list[tuple[int, str]]:
+    """(start, text) of the sentences the dependency parse finds in ``full[begin:end]``;
+    the whole stretch as one when there is no parser."""
+    if parser is None:
+        return [(begin, full[begin:end])]
+    blocks = []
+    start = begin
+    while start < end:
+        stop = min(end, start + _PARSE_CHARS)
+        if stop < end:
+            space = full.rfind(" ", start + 1, stop)
+            stop = space if space > start else stop
+        blocks.append((start, full[start:stop]))
+        start = stop
+    out = []
+    parsed = parser.pipe((text for _, text in blocks), disable=["ner", "lemmatizer"])
+    for (offset, _), parsed_block in zip(blocks, parsed, strict=True):
+        for sent in parsed_block.sents:
+            text = sent.text.strip()
+            if text:
+                lead = len(sent.text) - len(sent.text.lstrip())
+                out.append((offset + sent.start_char + lead, text))
+    return out
 
 
 def _words(text: str) -> frozenset[str]:
@@ -114,6 +188,7 @@ DANGLING = _words(
     "who"
 )
 _MIN_PIECE_WORDS = 8
+_SHORT_PIECE_WORDS = 5
 _MAX_PIECE_WORDS = 30
 
 

@@ -120,3 +120,42 @@ def test_splitting_a_window_at_a_time_finds_the_same_sentences(window: int):
     windowed = list(sentence_spans(splitter, text, window=window))
     assert len(whole) > 100
     assert windowed == whole
+
+
+def test_unpunctuated_speech_is_split_where_the_parse_ends_a_sentence(pipeline):
+    # Captions cut mid-phrase ("... than" | "full blown ..."); no punctuation at all.
+    doc = transcript(
+        (0.0, "decision lists are much easier to create than"),
+        (3.0, "full blown decision trees we applied them to the criminal"),
+        (6.0, "recidivism problem what we found was that the small model"),
+        (9.0, "was as accurate as the black box model with over a hundred"),
+        (12.0, "factors so you can use a very small decision tree to predict"),
+        (15.0, "arrest and nobody has to trust a proprietary black box at all"),
+    )
+    cut_at_cues = split_sentences(doc, pipeline.splitter)
+    parsed = split_sentences(doc, pipeline.splitter, pipeline.nlp)
+    assert cut_at_cues[0].text.endswith("over a hundred")  # "factors" is in the next cue
+    assert parsed[0].text.endswith("over a hundred factors")
+    assert parsed[1].text.startswith("so you can use a very small decision tree")
+    # Each piece keeps the time of the cue its first word is in.
+    for sentence in parsed:
+        first = sentence.text.split()[0]
+        holding = [s for s in doc.segments if s.start <= sentence.start < s.end]
+        assert holding and first in holding[0].text.split()
+
+
+def test_a_long_parse_sentence_is_cut_where_a_new_clause_opens():
+    from deckgen.extract.sentences import _cut_long
+
+    text = (
+        "we trained the whole model at a small image size for most of the epochs "
+        "so we can save a lot of compute and then we switched to the larger images "
+        "for the last two epochs and we found that the accuracy was the same as before "
+        "but it took a tenth of the time"
+    )
+    pieces = [piece for _, piece in _cut_long(text, 0, len(text), [0], at_clauses=True)]
+    assert pieces[0] == "we trained the whole model at a small image size for most of the epochs"
+    assert " ".join(pieces) == text
+    assert all(len(p.split()) <= 50 for p in pieces)
+    # Without the parse (rules only), the cue boundaries decide as before.
+    assert [p for _, p in _cut_long(text, 0, len(text), [0], at_clauses=False)] == [text]
