@@ -104,6 +104,29 @@ def is_fragment(text: str) -> bool:
     return bool(not words or words[-1].lower() in DANGLING or _OPEN_REFERENCE.search(text))
 
 
+# A sentence never opens with these: it was cut mid-phrase ("Than decision trees...").
+_CUT_OPENING = frozenset(["than", "of", "versus", "plus", "whereas", "nor"])
+_SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "csubjpass", "expl"])
+
+
+def is_complete(doc) -> bool:
+    """Whether a parsed claim is a whole sentence: it has a subject (or opens with a
+    verb, an instruction), does not open with a word that continues a phrase
+    ("than ..."), and does not end on one that opens one (a determiner, preposition,
+    conjunction, auxiliary or a subject pronoun: "... and they're.")."""
+    words = [t for t in doc if not t.is_punct]
+    if not words:
+        return False
+    first, last = words[0], words[-1]
+    if first.lower_ in _CUT_OPENING:
+        return False
+    if last.lower_ in DANGLING or last.pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"):
+        return False
+    if last.pos_ == "PRON" and last.dep_ in _SUBJECT_DEPS:
+        return False
+    return any(t.dep_ in _SUBJECT_DEPS for t in doc) or first.tag_ == "VB"
+
+
 _SAYS = re.compile(r"\b(?:says?|said|tells?|told|asks?|asked|argues?|argued)\b")
 
 
@@ -198,7 +221,7 @@ class SpacyDrafter:
         claim's own term); else no card."""
         cleaned = clean_claim(claim_text)
         doc = parsed[cleaned]
-        if len(doc) < 5 or is_fragment(cleaned):
+        if len(doc) < 5 or is_fragment(cleaned) or not is_complete(doc):
             return None
         if context_docs:
             topic = topic_before(context_docs, doc)

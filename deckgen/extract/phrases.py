@@ -191,8 +191,21 @@ _BLANK_LEAD = _words(
 _FILLER_BLANK = _words(
     "ton tons bunch lot lots deal couple play default loop end day way fact general "
     "particular practice theory course terms order level side front direction comparison "
-    "amount amounts number numbers"
+    "amount amounts number numbers basis trouble trait traits poster issue issues matter "
+    "piece pieces type types form forms version versions opportunity opportunities result "
+    "results stuff area areas situation situations place places person guy guys folks"
 )
+# An adjective that says how the speaker feels about a thing, not which thing it is:
+# not part of a blank ("a fantastic poster" hides "poster", then is refused).
+_PLAIN_ADJECTIVES = _words(
+    "fantastic great good nice big huge actual exact inherent certain particular specific "
+    "various typical general overall possible real whole entire main major important "
+    "interesting amazing incredible awesome cool simple basic obvious new old little small "
+    "large tiny massive serious pretty super fancy crazy weird strange"
+)
+# A single word is a blank only when everyday talk uses it in fewer than this share
+# of podcast episodes ("basis", "history" and "surface" are everyday).
+_EVERYDAY_SHARE = 0.2
 # "Sparsity is another big lever": a judgement, not a definition to ask about.
 _EVALUATIVE = _words(
     "another good great big huge important interesting key whole first second third last "
@@ -214,7 +227,11 @@ def trimmed(span):
     punctuation: what a blank hides."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in _BLANK_LEAD or doc[start].tag_ in ("DT", "PRP$")):
+    while start < end and (
+        doc[start].lower_ in _BLANK_LEAD
+        or doc[start].tag_ in ("DT", "PRP$")
+        or (doc[start].lower_ in _PLAIN_ADJECTIVES and start + 1 < end)
+    ):
         start += 1
     while end > start and doc[end - 1].is_punct:
         end -= 1
@@ -254,7 +271,23 @@ def worth_hiding(span, rewritten: str, counts=None) -> bool:
     named = any(t.pos_ == "PROPN" or ACRONYM.fullmatch(t.text) for t in span)
     if not (rare_words(text) or named):
         return False
+    if len(span) == 1 and not named and counts is not None and not is_own_term(span[0], counts):
+        return False
     return not (counts is not None and miscaptioned(span, counts))
+
+
+def is_own_term(token, counts: dict[str, int]) -> bool:
+    """Whether one word is a term of the talk worth a blank on its own: not a word
+    everyday talk uses ("basis", "history"), and one the talk says again ("dropout"),
+    not once in passing ("trouble"). ``counts``: how often the talk says each word."""
+    from deckgen.words import common_words
+
+    everyday = common_words(_EVERYDAY_SHARE)
+    lower, lemma = token.lower_, token.lemma_.lower()
+    if lower in everyday or lemma in everyday:
+        return False
+    said = counts.get(lower, 0) + (counts.get(lemma, 0) if lemma != lower else 0)
+    return said >= 2
 
 
 def miscaptioned(span, counts) -> bool:

@@ -85,8 +85,15 @@ _CAPTION_FIXTURES = [
     "formats/pysubs2-ttml_example2.ttml",
     "formats/pysubs2-ttml_example.ass",
     "formats/youtube-transcript-api-transcript.srv1",
-    "peers/webvtt-py/sample.sbv",
 ]
+
+
+def test_placeholder_captions_with_no_sentence_make_no_card(pipeline):
+    # webvtt-py's sample.sbv says "Caption text #1" ... "#5": no subject, no verb.
+    doc = load_document(FIXTURES / "peers/webvtt-py/sample.sbv")
+    assert [s.start for s in doc.segments][:2] == [0.378, 11.378]
+    claims = extract_claims(doc, "talk", pipeline, ExtractOptions(max_per_hour=600, min_score=0))
+    assert claims == []
 
 
 @pytest.mark.parametrize("name", _CAPTION_FIXTURES)

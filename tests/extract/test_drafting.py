@@ -244,3 +244,41 @@ def test_the_hosts_words_are_not_credited_to_the_guest(pipeline):
     assert any("14 robot arms" in s for s in said), said
     for claim in claims:
         assert not GENERIC.match(claim.card.front or "")
+
+
+@pytest.mark.parametrize(
+    "said, complete",
+    [
+        ("The simpler models can be double checked by anyone.", True),
+        ("Use a validation set to choose the learning rate.", True),
+        ("When you look at the data sets the labels have been using rules and they're.", False),
+        ("Than full blown decision trees with many levels.", False),
+        ("We spend a lot of time doing ablation studies on the.", False),
+        ("Caption text one caption text two caption text three.", False),
+    ],
+)
+def test_a_claim_is_a_whole_sentence(pipeline, said, complete):
+    from deckgen.extract.drafting import is_complete
+
+    assert is_complete(pipeline.nlp(said)) is complete
+
+
+def test_a_single_word_blank_is_a_term_the_talk_keeps_using(pipeline):
+    from deckgen.extract.phrases import trimmed, worth_hiding
+
+    doc = pipeline.nlp("We designed it rather than go to the trouble of adding dropout to it.")
+    text = doc.text
+    trouble, dropout = doc[8:9], doc[11:12]
+    counts = {"trouble": 1, "dropout": 5}
+    assert not worth_hiding(trouble, text, counts)  # said once, in passing
+    assert worth_hiding(dropout, text, counts)  # the talk's own term
+    assert not worth_hiding(dropout, text, {"dropout": 1})
+    # A word everyday talk uses is no blank however often it is said.
+    doc = pipeline.nlp("We understood the basis upon which it was making this decision.")
+    assert not worth_hiding(doc[3:4], doc.text, {"basis": 9})
+    # "a fantastic poster": the speaker's praise is not part of the blank, and what is
+    # left is no term.
+    doc = pipeline.nlp("There's a fantastic poster here about the loss landscape.")
+    (poster,) = [c for c in doc.noun_chunks if "poster" in c.text]
+    assert trimmed(poster).text == "poster"
+    assert not worth_hiding(trimmed(poster), doc.text, {"poster": 1})
