@@ -13,7 +13,20 @@ _INLINE_FILLERS = [
     (re.compile(r"\bas (?:kind of |sort of )?like\b", re.IGNORECASE), "as"),
     (re.compile(r",?\s*\byou know\b,?", re.IGNORECASE), ""),
     (re.compile(r"\bsort of\s+", re.IGNORECASE), ""),
-    (re.compile(r"\bkind of\s+(?=like\b|a\b|an\b|the\b)", re.IGNORECASE), ""),
+    # "using kind of simpler models": a hedge; "what kind of model" is not one.
+    (
+        re.compile(
+            r"(?<!\bwhat )(?<!\bthis )(?<!\bthat )(?<!\bthe )(?<!\ba )(?<!\bany )(?<!\bsome )"
+            r"(?<!\bsame )(?<!\bwhich )(?<!\bone )(?<!\bevery )(?<!\bother )"
+            r"\bkind of\s+(?!thing\b|things\b)",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    # "use like 100 times less data", "so like it's": "like" as a filler.
+    (re.compile(r"\blike\s+(?=\d)", re.IGNORECASE), ""),
+    (re.compile(r"\b(so|and|but|because|or) like\b\s*", re.IGNORECASE), r"\1 "),
+    (re.compile(r"(?<!\bwhat )(?<!\bwhich )(?<!\bthat )\bi mean\b,?\s*", re.IGNORECASE), ""),
     (
         re.compile(
             r"\b(?:i (?:also )?think|i guess|i would say|i'd say|it's safe to say(?: that)?),?\s+",
@@ -53,6 +66,50 @@ _RESTARTS = [
     ),
     re.compile(rf"\b(?P<start>{_W}(?:\s+{_W}){{1,3}}),\s+(?P=start)\b", re.IGNORECASE),
 ]
+# A function word said again after a comma: "not, not in a sensational way".
+_REPEATED_FUNCTION_WORD = re.compile(
+    r"\b(not|to|the|a|an|it|it's|is|was|we|i|you|they|that|and|but|so|in|of|for|with|"
+    r"this|there's|we're|they're|you're|i'm)(?:\s*,\s*\1\b)+",
+    re.IGNORECASE,
+)
+# "easier to create than decision than full blown decision trees": a comparison restarted.
+_RESTARTED_THAN = re.compile(r"\bthan\s+(?:[\w'-]+\s+){1,2}?(?=than\b)", re.IGNORECASE)
+# Words a phrase cut off before a comma ends on: "which is a very, it's a very".
+_CUT_OFF = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the of to in on at for with from by than that as is are was were be and or "
+        "but very more most their our your my his her its this these those which who",
+    )
+)
+
+
+def remove_abandoned(text: str) -> str:
+    """``text`` without a short phrase abandoned at a comma and said again after it:
+    "which is a very, it's a very unusual model" is "it's a very unusual model"; "We're
+    using, we're instead using databases" is "we're instead using databases"."""
+    parts = text.split(", ")
+    out: list[str] = []
+    for n, part in enumerate(parts):
+        words = [w.lower() for w in part.split()]
+        after = (
+            [w.lower() for w in parts[n + 1].split()[: len(words) + 3]]
+            if n + 1 < len(parts)
+            else []
+        )
+        if words and after and len(words) <= 6 and _abandoned(words, after):
+            continue
+        out.append(part)
+    return ", ".join(out)
+
+
+def _abandoned(words: list[str], after: list[str]) -> bool:
+    if words[-1] in _CUT_OFF:
+        tail = words[-2:] if len(words) >= 2 else words
+        return any(after[i : i + len(tail)] == tail for i in range(len(after)))
+    return len(words) >= 2 and words[0] == after[0] and words[-1] in after[1:]
+
+
 # "It's a -- the model is": an abandoned opening of function words before a dash.
 _FALSE_START = re.compile(
     r"^(?:(?:the|a|an|it's|it|we|i|you|they|this|that|there's|so|and|but|is)[\s,]+){1,3}"
@@ -66,7 +123,15 @@ def remove_restarts(text: str) -> str:
     out = text
     for pattern in _RESTARTS:
         out = pattern.sub(_last, out)
+    out = _REPEATED_FUNCTION_WORD.sub(_last_word, out)
+    out = _RESTARTED_THAN.sub("", out)
+    out = remove_abandoned(out)
     return _FALSE_START.sub("", out)
+
+
+def _last_word(match: re.Match) -> str:
+    """The word said again, as said the last time."""
+    return re.split(r"\s*,\s*", match.group(0))[-1]
 
 
 def _last(match: re.Match) -> str:

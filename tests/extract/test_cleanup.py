@@ -30,6 +30,14 @@ from deckgen.extract.cleanup import clean_claim, third_person
         ),
         ("So you need to get the details right.", "You need to get the details right."),
         ("And not just that, in Europe there's legislation.", "In Europe there's legislation."),
+        (
+            "Using kind of simpler models, like a decision tree.",
+            "Using simpler models, like a decision tree.",
+        ),
+        ("What kind of model is it?", "What kind of model is it?"),
+        ("You can use like 100 times less data.", "You can use 100 times less data."),
+        ("So like, I mean, my students can't replicate it.", "My students can't replicate it."),
+        ("It's what I mean by a baseline.", "It's what I mean by a baseline."),
     ],
 )
 def test_fillers_and_stutters_are_removed(spoken: str, clean: str):
@@ -47,6 +55,28 @@ def test_first_person_is_retold_in_the_third():
         ("It's a -- the model is big.", "The model is big."),
         ("We train the model, we train the model on text.", "We train the model on text."),
         ("Models are big -- and costly.", "Models are big — and costly."),
+        (
+            "It's used in the US justice system, which is a very, it's a very unusual model.",
+            "It's used in the US justice system, it's a very unusual model.",
+        ),
+        (
+            "We're using, we're instead using large databases.",
+            "We're instead using large databases.",
+        ),
+        (
+            "Decision lists are easier to create than decision than full blown decision trees.",
+            "Decision lists are easier to create than full blown decision trees.",
+        ),
+        (
+            "The goal is to, to explain it, not, not to sell it.",
+            "The goal is to explain it, not to sell it.",
+        ),
+        # A list is not a restart.
+        (
+            "For images, for text, for audio, it works.",
+            "For images, for text, for audio, it works.",
+        ),
+        ("In the morning, in the evening, we train.", "In the morning, in the evening, we train."),
     ],
 )
 def test_restarts_keep_the_words_said_again(spoken: str, clean: str):
