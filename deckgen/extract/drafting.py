@@ -13,6 +13,7 @@ from deckgen.extract.patterns import content_words
 from deckgen.extract.phrases import (
     ACRONYM,
     CAPTION_ERROR,
+    NARRATION,
     PRONOUN_SUBJECTS,
     cause_question,
     comparison_question,
@@ -104,6 +105,29 @@ def is_fragment(text: str) -> bool:
     return bool(not words or words[-1].lower() in DANGLING or _OPEN_REFERENCE.search(text))
 
 
+_DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])
+# "The reason is ...", "The other one": what they point at was said before the claim.
+_REFERENCE_OPENING = re.compile(
+    r"^(?:the reason (?:is|was|being|that's|that|why)|the (?:other|first|second) one|"
+    r"the same (?:thing|way)|(?:this|that) one|which)\b",
+    re.IGNORECASE,
+)
+
+
+def opens_with_reference(doc) -> bool:
+    """Whether a claim opens with words pointing at something said before it, which
+    its card would not show: a subject "Those constraints ..." / "This model ...", or
+    "The reason is ..."."""
+    first = doc[0]
+    if _REFERENCE_OPENING.match(doc.text):
+        return True
+    return (
+        first.lower_ in _DEMONSTRATIVES
+        and first.dep_ == "det"
+        and first.head.dep_ in ("nsubj", "nsubjpass")
+    )
+
+
 # A sentence never opens with these: it was cut mid-phrase ("Than decision trees...").
 _CUT_OPENING = frozenset(["than", "of", "versus", "plus", "whereas", "nor"])
 _SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "csubjpass", "expl"])
@@ -118,7 +142,7 @@ def is_complete(doc) -> bool:
     if not words:
         return False
     first, last = words[0], words[-1]
-    if first.lower_ in _CUT_OPENING:
+    if first.lower_ in _CUT_OPENING or (first.lower_ == "that" and first.dep_ == "mark"):
         return False
     if last.lower_ in DANGLING or last.pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"):
         return False
@@ -233,9 +257,11 @@ class SpacyDrafter:
             return framed
         if not resolved and doc[0].lower_ in PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
             return None  # "It is ..." with nothing to say what "it" is: not a card
+        if opens_with_reference(doc):
+            return None
         words = id_words(doc, rewritten)
         number = number_blank(doc, rewritten)
-        if number == CAPTION_ERROR:
+        if number in (CAPTION_ERROR, NARRATION):
             return None
         question = None
         if number is None:

@@ -55,7 +55,7 @@ WEAK_HEADS = frozenset(
 PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
 # "It's safe to say", "it turns out": an "it" that stands for nothing.
 _EXPLETIVE = re.compile(
-    r"^it(?:'s| is| was)? (?:\w+ )?(?:to|that)\b|"
+    r"^it(?:'s| is| was)? (?:\w+ ){0,3}?(?:to|that)\b|"
     r"^it (?:also )?(?:seems|turns out|looks like|depends|means|makes sense)\b",
     re.IGNORECASE,
 )
@@ -230,7 +230,11 @@ def trimmed(span):
     while start < end and (
         doc[start].lower_ in _BLANK_LEAD
         or doc[start].tag_ in ("DT", "PRP$")
-        or (doc[start].lower_ in _PLAIN_ADJECTIVES and start + 1 < end)
+        or (
+            doc[start].lower_ in _PLAIN_ADJECTIVES
+            and start + 1 < end
+            and doc[start].head.i == span.root.i  # not "real" of "real estate agent"
+        )
     ):
         start += 1
     while end > start and doc[end - 1].is_punct:
@@ -336,10 +340,42 @@ def number_blank(doc, rewritten: str) -> str | None:
             and (following.lower_[:-1] + "ing" in common or following.lower_[:-1] + "n" in common)
         ):
             return CAPTION_ERROR
+        if ent.label_ != "DATE" and not _counts_something(doc, start, end):
+            # "The loss here is 17", "at 64 by 64": a value with nothing it counts.
+            if "." in doc[start:end].text or _NARRATION.search(doc.text):
+                return NARRATION
+            continue
         span = doc[start:end].text
         if span in rewritten and not rewritten.startswith(span):
             return span
     return None
+
+
+# A worked example's values read out: "the loss here is", "we get", "now it's".
+_NARRATION = re.compile(
+    r"\b(?:here|now|we get|we got|you get|i get|this is|that is|we have|we've achieved|"
+    r"comes out|gives us|we're at|down to|instead of|let's)\b",
+    re.IGNORECASE,
+)
+NARRATION = "narration"
+
+
+def _counts_something(doc, start: int, end: int) -> bool:
+    """Whether the number ``doc[start:end]`` is said with a unit or a thing it counts
+    ("20 watts", "137 factors", "a 64-bit integer", "95%"), not bare ("is 17", "64 by
+    64", "27 times 27")."""
+    last = doc[end - 1]
+    if last.lower_ in UNITS or "%" in last.text:
+        following = doc[end] if end < len(doc) else None
+        return not (following is not None and following.like_num)
+    if any(not t.like_num and t.is_alpha for t in doc[start:end]):
+        return True  # "ten characters", "two to three prior offenses"
+    following = doc[end] if end < len(doc) else None
+    if following is None:
+        return False
+    if following.text == "-" and end + 1 < len(doc):
+        following = doc[end + 1]
+    return following.pos_ in ("NOUN", "PROPN", "ADJ") and not following.like_num
 
 
 def subject_phrase(root, pieces: list[str], named: bool = True):
@@ -402,6 +438,8 @@ def definition_question(doc, pieces: list[str]) -> tuple[str, str] | None:
         if any(t.lower_ in _EVALUATIVE for t in attr.subtree if t.i <= attr.i):
             return None
         be = _BE_FORMS.get(root.lower_, root.lower_)
+        if not agrees(be, x):
+            return None
         return f"What {be} {x}?", _tail(pieces, root.i + 1, last)
     if root.lemma_ in ("mean", "refer") and root.i == end and root.tag_ in ("VBZ", "VBP"):
         does = "does" if root.tag_ == "VBZ" else "do"
@@ -456,9 +494,22 @@ def cause_question(doc, pieces: list[str]) -> tuple[str, str] | None:
         )
     rest = "".join(words).strip().rstrip(" ,;")
     answer = _tail(pieces, because.i + 1, len(doc))
-    if len(rest.split()) < 2 or len(answer.split()) < 3:
+    if len(rest.split()) < 2 or len(answer.split()) < 3 or not agrees(lead, x):
         return None
     return f"Why {lead} {x} {rest}?", answer
+
+
+_SINGULAR_VERBS = _words("is was does has isn't wasn't doesn't hasn't")
+
+
+def agrees(verb: str, subject: str) -> bool:
+    """Whether a question's verb agrees with its subject: not "Why is black boxes ...?"
+    (a plural subject, "...s", after a singular verb)."""
+    last = subject.split()[-1] if subject.split() else ""
+    plural = (
+        last.endswith("s") and not last.endswith(("ss", "us", "is", "'s")) and not last.isupper()
+    )
+    return not (verb.lower() in _SINGULAR_VERBS and plural)
 
 
 def comparison_question(doc, pieces: list[str]) -> tuple[str, str] | None:

@@ -323,7 +323,9 @@ _ADDRESS = re.compile(
     r"noted|wrote|spoke|kind of mentioned)|you've (?:done|worked|been working)|"
     r"your (?:work|research|team|paper|papers|background|company|lab|group|book|talk|startup|"
     r"thesis|role|journey|perspective)|tell (?:us|me)|(?:i'm|i am) your host|"
-    r"(?:my|our) guest|welcome to the (?:show|podcast)|thanks for joining|this week(?:'s)? "
+    r"(?:my|our) guest|welcome to the (?:show|podcast)|sounds like (?:you|your)|"
+    r"your (?:general )?(?:contention|point|argument|view|take|sense|position|claim)|"
+    r"the picture that forms for me|thanks for joining|this week(?:'s)? "
     r"(?:we|on|show|episode)|in this episode|on (?:this|today's) (?:show|episode))\b",
     re.IGNORECASE,
 )

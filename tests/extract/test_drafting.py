@@ -284,3 +284,73 @@ def test_a_single_word_blank_is_a_term_the_talk_keeps_using(pipeline):
     (poster,) = [c for c in doc.noun_chunks if "poster" in c.text]
     assert trimmed(poster).text == "poster"
     assert not worth_hiding(trimmed(poster), doc.text, {"poster": 1})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The loss here is 17 and this is the loss that we would like to minimize.",
+        "We've achieved 2.3 on the whole training set with this network.",
+    ],
+)
+def test_a_worked_examples_value_makes_no_card(pipeline, said):
+    assert claims_of(pipeline, (10.0, said)) == []
+
+
+def test_a_bare_number_is_no_blank_but_a_counted_one_is(pipeline):
+    from deckgen.extract.phrases import NARRATION, number_blank
+
+    def blank(said: str):
+        doc = pipeline.nlp(said)
+        return number_blank(doc, doc.text)
+
+    assert blank("The model is complicated and it involves 137 factors.") == "137"
+    assert blank("It's a 64-bit integer, and the other one is a float tensor.") == "64"
+    assert blank("My brain uses about 20 watts, roughly.") == "20 watts"
+    assert blank("What a cat looks like at 64 by 64 is the same as at 288 by 288.") is None
+    # A bare value read out ("here", "we get", a decimal): the claim is no card at all.
+    assert blank("The negative log likelihood loss here is 17 on this batch.") == NARRATION
+    assert blank("The validation loss of the network came to 2.17 after training.") == NARRATION
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Those constraints make it much harder to design an interpretable model.",
+        "The reason is that the embedding table is shared between the two layers.",
+    ],
+)
+def test_a_claim_pointing_at_what_was_said_before_makes_no_card(pipeline, said):
+    assert claims_of(pipeline, (10.0, said)) == []
+
+
+def test_a_question_is_asked_only_when_its_verb_agrees(pipeline):
+    from deckgen.extract.phrases import agrees
+
+    assert agrees("is", "the simpler model")
+    assert agrees("are", "black boxes")
+    assert agrees("is", "RLHF")
+    assert not agrees("is", "black boxes")
+    assert not agrees("does", "decision lists")
+    # "It's much easier to train a black box than ...": an "it" that stands for nothing,
+    # never replaced by a thing said before.
+    claims = claims_of(
+        pipeline,
+        (5.0, "People love black boxes for their accuracy on many tasks."),
+        (
+            10.0,
+            "It's much easier to train a black box than an interpretable model because "
+            "you need no constraints on the model at all.",
+        ),
+    )
+    for claim in claims:
+        assert not (claim.card.front or "").startswith("Why is black boxes")
+        assert "Black boxes is" not in (claim.card.text or "")
+
+
+def test_praise_is_left_out_of_a_blank_but_a_name_is_kept_whole(pipeline):
+    from deckgen.extract.phrases import trimmed
+
+    doc = pipeline.nlp("The agent gives a price that is the real estate agent's prediction.")
+    (chunk,) = [c for c in doc.noun_chunks if "prediction" in c.text]
+    assert trimmed(chunk).text.startswith("real estate agent")

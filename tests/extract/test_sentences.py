@@ -159,3 +159,14 @@ def test_a_long_parse_sentence_is_cut_where_a_new_clause_opens():
     assert all(len(p.split()) <= 50 for p in pieces)
     # Without the parse (rules only), the cue boundaries decide as before.
     assert [p for _, p in _cut_long(text, 0, len(text), [0], at_clauses=False)] == [text]
+
+
+def test_the_hosts_summary_of_the_guests_view_is_the_hosts():
+    texts = (
+        "We should use interpretable models for high stakes decisions.",
+        "It sounds like your general contention is that explanations are not adequate.",
+        "So the picture that forms for me is one of simpler models like a decision tree.",
+        "Decision trees can be checked by a judge.",
+    )
+    sentences = [Sentence(t, float(i), i) for i, t in enumerate(texts)]
+    assert host_units(sentences) == {1, 2}
