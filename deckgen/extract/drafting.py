@@ -37,12 +37,23 @@ DEFAULT_SPEAKER = "the speaker"
 _CONTEXT_SENTENCES = 2
 # A talk this long says a real term more than once.
 _ATTESTING_WORDS = 2000
+# Longest claim worth a card: a longer one (unpunctuated speech run on) is reread, not
+# recalled.
+MAX_CARD_WORDS = 40
 # Most blanks on one card: more than a learner recalls at once.
 MAX_BLANKS = 3
 # "The latter", "the former": a reference no card can resolve.
 _OPEN_REFERENCE = re.compile(r"\b(?:the )?(?:latter|former)\b", re.IGNORECASE)
 # A verb that reports someone else's words: "I" after it is not the speaker.
 _REPORTED = frozenset(["say", "tell", "ask", "argue", "claim", "write", "joke"])
+# What people do, not things: "they" before one of these stands for people.
+_PERSON_VERBS = frozenset(
+    re.findall(
+        r"\S+",
+        "figure find say think know want realize decide believe tell ask argue feel hope "
+        "claim love hate like agree complain notice",
+    )
+)
 _OPENS_WITH_PRONOUN = re.compile(
     r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
 )
@@ -247,6 +258,8 @@ class SpacyDrafter:
         doc = parsed[cleaned]
         if len(doc) < 5 or is_fragment(cleaned) or not is_complete(doc):
             return None
+        if len(cleaned.split()) > MAX_CARD_WORDS:
+            return None  # a paragraph to reread, not a card to recall
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
@@ -317,8 +330,8 @@ class SpacyDrafter:
     ) -> bool:
         """Put what a leading pronoun stands for in its place in ``pieces``; whether it could."""
         subject = leading_pronoun(doc)
-        if subject is None:
-            return False
+        if subject is None or (subject.head.lemma_ in _PERSON_VERBS and subject.lower_ == "they"):
+            return False  # "they figured out afterward": people, not the thing said before
         antecedent = find_antecedent(
             context_docs,
             plural=subject.lower_ in ("they", "these", "those"),

@@ -354,3 +354,31 @@ def test_praise_is_left_out_of_a_blank_but_a_name_is_kept_whole(pipeline):
     doc = pipeline.nlp("The agent gives a price that is the real estate agent's prediction.")
     (chunk,) = [c for c in doc.noun_chunks if "prediction" in c.text]
     assert trimmed(chunk).text.startswith("real estate agent")
+
+
+def test_a_claim_run_on_past_forty_words_makes_no_card(pipeline):
+    said = (
+        "And then when you look at the data sets that the institute should have provided "
+        "for medical imaging the labels they have created have been using classic rules "
+        "based approaches and they are not very accurate so the models trained on them "
+        "learn the mistakes of those rules instead of the diseases."
+    )
+    from deckgen.extract.cleanup import clean_claim
+    from deckgen.extract.drafting import SpacyDrafter
+
+    drafter = SpacyDrafter(pipeline.nlp, "Howard")
+    short = "The labels of the medical imaging data sets come from rules based approaches."
+    for text in (said, short):
+        cleaned = clean_claim(text)
+        drafted = drafter.draft(text, [], {cleaned: pipeline.nlp(cleaned)})
+        assert (drafted is None) is (len(cleaned.split()) > 40), cleaned
+
+
+def test_they_before_a_verb_of_people_is_not_the_thing_said_before(pipeline):
+    claims = claims_of(
+        pipeline,
+        (5.0, "Compass is used regularly in parole decisions across the country."),
+        (9.0, "They figured out afterward that the score had a typographical error in it."),
+    )
+    for claim in claims:
+        assert not (claim.card.text or "").startswith("Parole decisions figured")
