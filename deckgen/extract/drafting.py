@@ -162,6 +162,13 @@ def is_complete(doc) -> bool:
     return any(t.dep_ in _SUBJECT_DEPS for t in doc) or first.tag_ == "VB"
 
 
+def opens_a_clause(doc) -> bool:
+    """Whether a parsed piece of speech begins a clause: a subject within its first
+    three words ("so we take ...", "the model is ..."), not the middle of a phrase
+    ("recognize Hindu weddings ...", "towards tensor flow while ...")."""
+    return any(t.dep_ in _SUBJECT_DEPS and t.left_edge.i <= 2 for t in doc)
+
+
 _SAYS = re.compile(r"\b(?:says?|said|tells?|told|asks?|asked|argues?|argued)\b")
 
 
@@ -454,6 +461,8 @@ class ParsedDocumentDrafter(DocumentDrafter):
         self.parsed.update(self.drafter.parse_many([t for t in texts if t not in self.parsed]))
 
     def _draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
+        if sentence.cut_at_cue and not opens_a_clause(self.parsed[clean_claim(sentence.text)]):
+            return None  # "recognize Hindu weddings versus ...": begun mid-phrase
         return self.drafter.draft(
             sentence.text,
             [self.parsed[t] for t in self.context_of[sentence.index]],

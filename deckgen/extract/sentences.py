@@ -23,6 +23,9 @@ class Sentence:
     start: float | None
     index: int
     paragraph: int | None = None
+    # Begins at a cue boundary inside a sentence (long unpunctuated speech cut where
+    # neither punctuation nor the parse ends one): it may begin mid-phrase.
+    cut_at_cue: bool = False
 
 
 def split_sentences(doc: Document, splitter, parser=None) -> list[Sentence]:
@@ -90,7 +93,7 @@ def _timed_sentences(doc: Document, splitter, parser=None) -> Iterator[Sentence]
         if not text:
             continue
         begin = span_start + (len(span_text) - len(span_text.lstrip()))
-        pieces = [(begin, text)]
+        pieces = [(begin, text, False)]
         if len(text.split()) > _LONG_SENTENCE_WORDS:
             # Unpunctuated speech: the parse's sentences, and the segment boundaries
             # inside those still too long.
@@ -99,8 +102,8 @@ def _timed_sentences(doc: Document, splitter, parser=None) -> Iterator[Sentence]
                 for start, piece in _parsed_sentences(parser, full, begin, begin + len(text))
                 for cut in _cut_long(full, start, start + len(piece), offsets, parser is not None)
             ]
-        for piece_start, piece in pieces:
-            yield Sentence(piece, _time_at(doc, offsets, piece_start), index)
+        for piece_start, piece, cut in pieces:
+            yield Sentence(piece, _time_at(doc, offsets, piece_start), index, cut_at_cue=cut)
             index += 1
 
 
@@ -113,13 +116,13 @@ _NEW_CLAUSE = re.compile(
 
 def _cut_long(
     full: str, begin: int, end: int, offsets: list[int], at_clauses: bool
-) -> list[tuple[int, str]]:
+) -> list[tuple[int, str, bool]]:
     """``full[begin:end]`` as it is when it is not long; else cut where a new clause
     opens ("so we ...", "and they ...", when ``at_clauses``), and what is still long
-    at cue boundaries."""
+    at cue boundaries: (start, text, whether it begins at such a cue boundary)."""
     text = full[begin:end]
     if len(text.split()) <= _LONG_SENTENCE_WORDS:
-        return [(begin, text)]
+        return [(begin, text, False)]
     cuts = [begin]
     if at_clauses:
         for match in _NEW_CLAUSE.finditer(full, begin, end):
@@ -134,9 +137,10 @@ def _cut_long(
     for a, b in itertools.pairwise(cuts):
         piece = full[a:b].strip()
         if len(piece.split()) > _LONG_SENTENCE_WORDS:
-            out.extend(_split_at_segments(full, a, b, offsets))
+            segments = _split_at_segments(full, a, b, offsets)
+            out.extend((start, text, n > 0) for n, (start, text) in enumerate(segments))
         elif piece:
-            out.append((a + len(full[a:b]) - len(full[a:b].lstrip()), piece))
+            out.append((a + len(full[a:b]) - len(full[a:b].lstrip()), piece, False))
     return out
 
 

@@ -382,3 +382,18 @@ def test_they_before_a_verb_of_people_is_not_the_thing_said_before(pipeline):
     )
     for claim in claims:
         assert not (claim.card.text or "").startswith("Parole decisions figured")
+
+
+@pytest.mark.parametrize(
+    "said, opens",
+    [
+        ("So we take the counts of all the bigrams.", True),
+        ("The model is small.", True),
+        ("Recognize Hindu weddings versus Christian weddings for example.", False),
+        ("Towards tensor flow while tensor flow is moving towards pie torch.", False),
+    ],
+)
+def test_a_piece_begun_mid_phrase_does_not_open_a_clause(pipeline, said, opens):
+    from deckgen.extract.drafting import opens_a_clause
+
+    assert opens_a_clause(pipeline.nlp(said)) is opens

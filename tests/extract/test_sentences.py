@@ -153,12 +153,12 @@ def test_a_long_parse_sentence_is_cut_where_a_new_clause_opens():
         "for the last two epochs and we found that the accuracy was the same as before "
         "but it took a tenth of the time"
     )
-    pieces = [piece for _, piece in _cut_long(text, 0, len(text), [0], at_clauses=True)]
+    pieces = [piece for _, piece, _ in _cut_long(text, 0, len(text), [0], at_clauses=True)]
     assert pieces[0] == "we trained the whole model at a small image size for most of the epochs"
     assert " ".join(pieces) == text
     assert all(len(p.split()) <= 50 for p in pieces)
     # Without the parse (rules only), the cue boundaries decide as before.
-    assert [p for _, p in _cut_long(text, 0, len(text), [0], at_clauses=False)] == [text]
+    assert [p for _, p, _ in _cut_long(text, 0, len(text), [0], at_clauses=False)] == [text]
 
 
 def test_the_hosts_summary_of_the_guests_view_is_the_hosts():
@@ -170,3 +170,12 @@ def test_the_hosts_summary_of_the_guests_view_is_the_hosts():
     )
     sentences = [Sentence(t, float(i), i) for i, t in enumerate(texts)]
     assert host_units(sentences) == {1, 2}
+
+
+def test_a_piece_cut_at_a_cue_boundary_is_marked(pipeline):
+    words = "and so we take the counts of all the bigrams in the training set and normalize them"
+    doc = transcript(*[(i * 4.0, words) for i in range(6)])
+    sentences = split_sentences(doc, pipeline.splitter)
+    assert [s.cut_at_cue for s in sentences] == [False] + [True] * 5
+    punctuated = transcript((0.0, "So my brain is"), (2.0, "20 watts, roughly."))
+    assert not any(s.cut_at_cue for s in split_sentences(punctuated, pipeline.splitter))
