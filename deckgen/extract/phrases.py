@@ -193,7 +193,8 @@ _FILLER_BLANK = _words(
     "particular practice theory course terms order level side front direction comparison "
     "amount amounts number numbers basis trouble trait traits poster issue issues matter "
     "piece pieces type types form forms version versions opportunity opportunities result "
-    "results stuff area areas situation situations place places person guy guys folks"
+    "results stuff area areas situation situations place places person guy guys folks "
+    "approach approaches company companies insight insights trend trends"
 )
 # An adjective that says how the speaker feels about a thing, not which thing it is:
 # not part of a blank ("a fantastic poster" hides "poster", then is refused).
@@ -622,6 +623,7 @@ def _noun_blank(doc, rewritten: str, counts=None) -> str | None:
             start > 1
             and doc[start - 1].dep_ in ("compound", "amod")
             and doc[start - 1].head.i in range(start, token.i + 1)
+            and doc[start - 1].lower_ not in _PLAIN_ADJECTIVES
         ):
             start -= 1
         span = doc[start : token.i + 1]

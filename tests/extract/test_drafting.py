@@ -397,3 +397,12 @@ def test_a_piece_begun_mid_phrase_does_not_open_a_clause(pipeline, said, opens):
     from deckgen.extract.drafting import opens_a_clause
 
     assert opens_a_clause(pipeline.nlp(said)) is opens
+
+
+def test_a_judgement_is_no_blank(pipeline):
+    from deckgen.extract.phrases import term_blank
+
+    doc = pipeline.nlp("Writing the tools for developers is an important insight of the year.")
+    assert term_blank(doc, doc.text, {"insight": 3, "developers": 3, "tools": 3}) is None
+    doc = pipeline.nlp("We replaced them with much smarter approaches to generative modeling.")
+    assert term_blank(doc, doc.text, {"modeling": 3}) == "generative modeling"
