@@ -39,7 +39,7 @@ _CONTEXT_SENTENCES = 2
 _ATTESTING_WORDS = 2000
 # Longest claim worth a card: a longer one (unpunctuated speech run on) is reread, not
 # recalled.
-MAX_CARD_WORDS = 40
+MAX_CARD_WORDS = 45
 # Most blanks on one card: more than a learner recalls at once.
 MAX_BLANKS = 3
 # "The latter", "the former": a reference no card can resolve.

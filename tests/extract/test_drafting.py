@@ -356,22 +356,25 @@ def test_praise_is_left_out_of_a_blank_but_a_name_is_kept_whole(pipeline):
     assert trimmed(chunk).text.startswith("real estate agent")
 
 
-def test_a_claim_run_on_past_forty_words_makes_no_card(pipeline):
+def test_a_claim_run_on_past_45_words_makes_no_card(pipeline):
+    from deckgen.extract.cleanup import clean_claim
+    from deckgen.extract.drafting import MAX_CARD_WORDS, SpacyDrafter
+
     said = (
         "And then when you look at the data sets that the institute should have provided "
         "for medical imaging the labels they have created have been using classic rules "
         "based approaches and they are not very accurate so the models trained on them "
-        "learn the mistakes of those rules instead of the diseases."
+        "learn the mistakes of those rules instead of the diseases they were meant to find "
+        "in the images."
     )
-    from deckgen.extract.cleanup import clean_claim
-    from deckgen.extract.drafting import SpacyDrafter
+    assert len(clean_claim(said).split()) > MAX_CARD_WORDS == 45
 
     drafter = SpacyDrafter(pipeline.nlp, "Howard")
     short = "The labels of the medical imaging data sets come from rules based approaches."
     for text in (said, short):
         cleaned = clean_claim(text)
         drafted = drafter.draft(text, [], {cleaned: pipeline.nlp(cleaned)})
-        assert (drafted is None) is (len(cleaned.split()) > 40), cleaned
+        assert (drafted is None) is (len(cleaned.split()) > MAX_CARD_WORDS), cleaned
 
 
 def test_they_before_a_verb_of_people_is_not_the_thing_said_before(pipeline):
