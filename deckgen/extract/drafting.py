@@ -54,6 +54,14 @@ _PERSON_VERBS = frozenset(
         "claim love hate like agree complain notice",
     )
 )
+# The speaker doing something on screen: "let's do a thousand steps", "let me reset this".
+_LIVE_DEMO = re.compile(r"\blet(?:'s| me| us)\b", re.IGNORECASE)
+# Words that make a question point at what was said before it.
+_POINTS_BACK = frozenset(["again", "this", "that", "it", "these", "those", "them", "too"])
+# A question's own words, not the talk's.
+_ASKING = frozenset(["what", "why", "which", "call", "called", "mean", "refer", "does"])
+# Adverbs that need a verb: a verbless answer holding one was cut from its sentence.
+_FREQUENCY = frozenset(["always", "never", "often", "usually", "sometimes", "rarely"])
 _OPENS_WITH_PRONOUN = re.compile(
     r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
 )
@@ -117,10 +125,12 @@ def is_fragment(text: str) -> bool:
 
 
 _DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])
-# "The reason is ...", "The other one": what they point at was said before the claim.
+# "The reason is ...", "The answer is ...", "That's because ...", "The other one": what
+# they point at was said before the claim.
 _REFERENCE_OPENING = re.compile(
-    r"^(?:the reason (?:is|was|being|that's|that|why)|the (?:other|first|second) one|"
-    r"the same (?:thing|way)|(?:this|that) one|which)\b",
+    r"^(?:the reason (?:is|was|being|that's|that|why|for (?:that|this|it))|"
+    r"the answer (?:is|was|to that)|(?:that|this|it)(?:'s| is| was) (?:because|why)|"
+    r"the (?:other|first|second) one|the same (?:thing|way)|(?:this|that) one|which)\b",
     re.IGNORECASE,
 )
 
@@ -230,6 +240,20 @@ def _cloze(text: str, targets: list[str], words: tuple[str, ...]) -> Draft | Non
     return Draft("cloze", text=hidden, id_words=words) if "{{c1::" in hidden else None
 
 
+def _is_first_person(token) -> bool:
+    """ "I", "my", "me": a lowercase caption "i" only as a subject (not "LRs of i")."""
+    if token.text == "i":
+        return token.tag_ == "PRP" and token.dep_.startswith("nsubj")
+    return token.lower_ in ("i", "my", "me", "myself") and token.tag_ in ("PRP", "PRP$")
+
+
+def _reports_another(token) -> bool:
+    """Whether ``token`` is a verb reporting someone else's words ("roboticists say")."""
+    return token.lemma_ in _REPORTED and any(
+        c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in token.children
+    )
+
+
 class SpacyDrafter:
     """Drafting with the trained pipeline: entities, noun chunks and dependencies."""
 
@@ -267,6 +291,8 @@ class SpacyDrafter:
             return None
         if len(cleaned.split()) > MAX_CARD_WORDS:
             return None  # a paragraph to reread, not a card to recall
+        if _LIVE_DEMO.search(cleaned):
+            return None  # "let's log the loss", "let me reset this": the code on screen
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
@@ -275,8 +301,8 @@ class SpacyDrafter:
         framed = self._framing(rewritten)
         if framed is not None:
             return framed
-        if not resolved and doc[0].lower_ in PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
-            return None  # "It is ..." with nothing to say what "it" is: not a card
+        if not resolved and self._unresolved(doc):
+            return None  # "It is ..." with nothing sure to say what "it" is: not a card
         if opens_with_reference(doc):
             return None
         words = id_words(doc, rewritten)
@@ -284,16 +310,21 @@ class SpacyDrafter:
         if number in (CAPTION_ERROR, NARRATION):
             return None
         question = None
-        if number is None:
+        quoted = self._first_person_count(doc) > 1
+        if quoted and self.speaker == DEFAULT_SPEAKER:
+            return None  # "I ... I ..." retold would name the speaker over and over
+        if number is None and not quoted:
             question = (
                 definition_question(doc, pieces)
                 or cause_question(doc, pieces)
                 or comparison_question(doc, pieces)
             )
-        if question is not None:
+        if question is not None and self._askable(*question):
             front, back = question
-            if len(back.split()) >= 2 and "?" not in back:
-                return Draft("basic", front=front, back=back, id_words=words)
+            return Draft("basic", front=front, back=back, id_words=words)
+        if quoted:
+            # Kept in the speaker's own words, named once: "Howard: I feel ... I could".
+            rewritten = f"{self.speaker}: {rewritten}"
         if number is not None:
             return _cloze(rewritten, [number], words)
         blanks = (
@@ -302,6 +333,40 @@ class SpacyDrafter:
             or [t for t in [term_blank(doc, rewritten, self.counts)] if t]
         )
         return _cloze(rewritten, blanks, words) if blanks else None
+
+    def _askable(self, front: str, back: str) -> bool:
+        """Whether a question is worth asking: its front is self-contained (no "again",
+        no "this" pointing back: "Why were we able to do this?") and names terms the
+        talk says more than once; its back is a phrase of 3+ words with a noun or verb,
+        and no "always"/"never" left without a verb ("The numbers always as a vector")."""
+        asked = _WORD.findall(front.lower())
+        if "?" in back or len(back.split()) < 3 or _POINTS_BACK.intersection(asked[1:]):
+            return False
+        if self.counts is not None and any(
+            self.counts.get(w, 0) < 2
+            for w in asked
+            if w not in _STOPWORDS
+            and w not in _ASKING
+            and len(w) > 2
+            and w not in self.speaker.lower().split()
+        ):
+            return False
+        parsed = self.nlp(back)
+        verbs = any(t.pos_ in ("VERB", "AUX") for t in parsed)
+        if not verbs and any(t.lower_ in _FREQUENCY for t in parsed):
+            return False
+        return verbs or any(t.pos_ in ("NOUN", "PROPN") for t in parsed)
+
+    @staticmethod
+    def _unresolved(doc) -> bool:
+        """Whether the claim's subject is a pronoun standing for something said before
+        ("It's used regularly in parole decisions"), not "they" of people."""
+        if doc[0].lower_ in PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
+            return True
+        subject = leading_pronoun(doc)
+        return subject is not None and not (
+            subject.lower_ == "they" and subject.head.lemma_ in _PERSON_VERBS
+        )
 
     def _framing(self, rewritten: str) -> Draft | None:
         """A claim that says "what Karpathy calls X is Y", asked as "What does Karpathy
@@ -326,7 +391,12 @@ class SpacyDrafter:
         whether the pronoun was resolved; and the retold words, token by token."""
         pieces = [t.text_with_ws for t in doc]
         resolved = self._resolve_pronoun(doc, pieces, context_docs, topic)
-        self._retell_first_person(doc, pieces)
+        if self._first_person_count(doc) <= 1:
+            self._retell_first_person(doc, pieces)
+        else:  # kept in the first person; captions often write "i"
+            for token in doc:
+                if token.text == "i" and _is_first_person(token):
+                    pieces[token.i] = "I" + token.whitespace_
         text = "".join(pieces)
         text = re.sub(r"\s+n't", "n't", text).replace("doesn't", "doesn't")
         text = re.sub(r"\bdoes n't\b", "doesn't", text)
@@ -359,17 +429,26 @@ class SpacyDrafter:
             ) + following.whitespace_
         return True
 
+    @staticmethod
+    def _first_person_count(doc) -> int:
+        """How often the claim says "I", "my" or "me": more than once, retold in the
+        third person it would name the speaker again and again."""
+        count = 0
+        for token in doc:
+            if _reports_another(token):
+                break  # "the network says, I'm using ...": that "I" is not the speaker
+            count += _is_first_person(token)
+        return count
+
     def _retell_first_person(self, doc, pieces: list[str]) -> None:
         """In ``pieces``, "I", "my" and "me" become the speaker, and the verb after "I"
         agrees with them. Not after a verb reporting someone else's words ("roboticists
         say I couldn't"): that "I" is theirs."""
         for token in doc:
-            if token.lemma_ in _REPORTED and any(
-                c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in token.children
-            ):
+            if _reports_another(token):
                 return
             lower = token.lower_
-            if lower == "i" and token.tag_ == "PRP":
+            if lower == "i" and _is_first_person(token):
                 pieces[token.i] = self.speaker + token.whitespace_
                 verb = token.head if token.dep_.startswith("nsubj") else None
                 aux = [

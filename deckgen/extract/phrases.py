@@ -69,7 +69,10 @@ def leading_pronoun(doc):
         (
             t
             for t in doc
-            if t.dep_ in ("nsubj", "nsubjpass") and t.i <= 4 and t.lower_ in PRONOUN_SUBJECTS
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.i <= 4
+            and t.lower_ in PRONOUN_SUBJECTS
+            and t.tag_ != "WDT"  # "a model that is used": relative, not pointing back
         ),
         None,
     )
@@ -98,12 +101,13 @@ def chunk_phrase(chunk) -> str:
 def find_antecedent(context_docs: list, *, plural: bool, demonstrative: bool) -> str | None:
     """What a leading pronoun stands for, from the sentences just before.
 
-    "It"/"they": the subject of the sentence before (else its last object). "This"/
+    "It"/"they": the subject of the sentence just before, when it is sure (see
+    _sure_antecedent). "This"/
     "that" point at what was just said, so only at a thing it has just named ("...
     and that is tokenization. This is a translation of text into integers"). Never a
     number, nor the speaker's own things ("my brain").
     """
-    for context in reversed(context_docs[-2:]):
+    for context in reversed(context_docs[-2:] if demonstrative else context_docs[-1:]):
         chunks = [
             c
             for c in context.noun_chunks
@@ -123,12 +127,42 @@ def find_antecedent(context_docs: list, *, plural: bool, demonstrative: bool) ->
                 if t.dep_ == "acomp" and t.head.lemma_ == "be" and rare_words(t.text)
             ]
             return named[-1] if named else None
-        subjects = [c for c in chunks if c.root.dep_ in ("nsubj", "nsubjpass", "attr")]
-        objects = [c for c in chunks if c.root.dep_ in ("dobj", "pobj", "attr")]
-        order = subjects[:1] + objects[-1:]
-        if order:
-            return chunk_phrase(order[0])
+        return _sure_antecedent(context, chunks)
     return None
+
+
+def _sure_antecedent(context, chunks: list) -> str | None:
+    """The thing an "it"/"they" surely stands for in the sentence just before: the
+    subject of its main verb when that names a thing and no other clause names another
+    ("torch comes to rescue because there is a function called unbind. It removes ..."
+    could be either); with no subject, its only object. None when unsure: a card
+    guessing the wrong thing is worse than none."""
+    root = next((t for t in context if t.dep_ == "ROOT"), None)
+    main = next((t for t in (root.children if root is not None else ()) if t.dep_ in _NSUBJ), None)
+    if main is not None and main.lower_ in ("i", "we", "you"):
+        # "I think scale will be ...": the subject of what the speaker thinks.
+        said = next((t for t in root.children if t.dep_ == "ccomp"), None)
+        main = next((t for t in (said.children if said else ()) if t.dep_ in _NSUBJ), None)
+        if main is None:
+            return None
+    if main is not None and main.pos_ not in ("NOUN", "PROPN"):
+        return None  # "It's used by a company that licenses software": "it" again
+    subjects = [c for c in chunks if c.root.dep_ in _NSUBJ]
+    # What a clause with no subject naming a thing says there is ("there is a function").
+    subjects += [
+        c
+        for c in chunks
+        if c.root.dep_ == "attr"
+        and not any(s.dep_ in _NSUBJ and s.pos_ in ("NOUN", "PROPN") for s in c.root.head.children)
+    ]
+    if subjects:
+        named = {chunk_phrase(c).lower() for c in subjects}
+        return chunk_phrase(subjects[0]) if len(named) == 1 else None
+    objects = {chunk_phrase(c) for c in chunks if c.root.dep_ in ("dobj", "pobj", "attr")}
+    return objects.pop() if len(objects) == 1 else None
+
+
+_NSUBJ = ("nsubj", "nsubjpass")
 
 
 def topic_before(context_docs: list, doc) -> str | None:
@@ -346,6 +380,10 @@ def number_blank(doc, rewritten: str) -> str | None:
             if "." in doc[start:end].text or _NARRATION.search(doc.text):
                 return NARRATION
             continue
+        if ent.label_ != "DATE" and _NARRATES_EXAMPLE.search(doc.text):
+            # "We have 27 possible characters", "here the input layer of 30 neurons":
+            # the example on screen, even with the thing it counts.
+            return NARRATION
         span = doc[start:end].text
         if span in rewritten and not rewritten.startswith(span):
             return span
@@ -355,10 +393,18 @@ def number_blank(doc, rewritten: str) -> str | None:
 # A worked example's values read out: "the loss here is", "we get", "now it's".
 _NARRATION = re.compile(
     r"\b(?:here|now|we get|we got|you get|i get|this is|that is|we have|we've achieved|"
-    r"comes out|gives us|we're at|down to|instead of|let's)\b",
+    r"comes out|gives us|we're at|down to|instead of|let's|in this (?:\w+ ){0,2}example)\b",
     re.IGNORECASE,
 )
 NARRATION = "narration"
+# A sentence telling the current code or example: a number in it, even one that counts
+# something, is that example's value, not a fact of the subject.
+_NARRATES_EXAMPLE = re.compile(
+    r"\b(?:here|we(?: now| only| still)? have|we've got|we get|we got|we said|this is|"
+    r"right now|in this case|in this (?:\w+ ){0,2}example|"
+    r"in our case|we're (?:\w+ )?(?:taking|getting|going to have|using)|let's)\b",
+    re.IGNORECASE,
+)
 
 
 def _counts_something(doc, start: int, end: int) -> bool:

@@ -84,8 +84,16 @@ _CAPTION_FIXTURES = [
     "formats/pysubs2-ttml_example.ttml",
     "formats/pysubs2-ttml_example2.ttml",
     "formats/pysubs2-ttml_example.ass",
-    "formats/youtube-transcript-api-transcript.srv1",
 ]
+
+
+def test_a_caption_of_this_pointing_at_nothing_makes_no_card(pipeline):
+    # youtube-transcript-api's srv1 says only "this is just a test ...": a "this" that
+    # stands for nothing said before (its times are tested in tests/test_sources.py).
+    doc = load_document(FIXTURES / "formats/youtube-transcript-api-transcript.srv1")
+    assert doc.segments
+    claims = extract_claims(doc, "talk", pipeline, ExtractOptions(max_per_hour=600, min_score=0))
+    assert claims == []
 
 
 def test_placeholder_captions_with_no_sentence_make_no_card(pipeline):

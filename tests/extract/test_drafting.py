@@ -291,6 +291,13 @@ def test_a_single_word_blank_is_a_term_the_talk_keeps_using(pipeline):
     [
         "The loss here is 17 and this is the loss that we would like to minimize.",
         "We've achieved 2.3 on the whole training set with this network.",
+        # Narration of the example on screen, even with the thing the number counts.
+        "We have 27 possible characters in the lookup table.",
+        "Here we have the input layer of 30 neurons for three words making up 90 neurons.",
+        "We said a clustered mathematical expression is 1 minus t squared.",
+        "For example in this very first example the predicted index is 19 but the label is 5.",
+        "Number of steps is one more parameter that's required, so let's do a thousand steps.",
+        "Before we embed all the integers using this lookup table, let me embed a single one.",
     ],
 )
 def test_a_worked_examples_value_makes_no_card(pipeline, said):
@@ -318,6 +325,9 @@ def test_a_bare_number_is_no_blank_but_a_counted_one_is(pipeline):
     [
         "Those constraints make it much harder to design an interpretable model.",
         "The reason is that the embedding table is shared between the two layers.",
+        "The reason for that is that in each tensor there is an underlying storage.",
+        "The answer is that the gradients vanish through the deep recurrent network.",
+        "That's because the learning rate is far too high for this network.",
     ],
 )
 def test_a_claim_pointing_at_what_was_said_before_makes_no_card(pipeline, said):
@@ -409,3 +419,68 @@ def test_a_judgement_is_no_blank(pipeline):
     assert term_blank(doc, doc.text, {"insight": 3, "developers": 3, "tools": 3}) is None
     doc = pipeline.nlp("We replaced them with much smarter approaches to generative modeling.")
     assert term_blank(doc, doc.text, {"modeling": 3}) == "generative modeling"
+
+
+def test_a_counted_number_narrating_the_example_is_no_blank(pipeline):
+    from deckgen.extract.phrases import NARRATION, number_blank
+
+    def blank(said: str):
+        doc = pipeline.nlp(said)
+        return number_blank(doc, doc.text)
+
+    assert blank("In our case, we have only 27 possible characters.") == NARRATION
+    assert blank("The model is complicated and it involves 137 factors.") == "137"
+
+
+def test_it_is_not_guessed_when_the_sentence_before_is_unsure(pipeline):
+    # The sentence before says "it" again: "software" is not what "it" is.
+    claims = claims_of(
+        pipeline,
+        (5.0, "It's used by a private company that licenses access to software."),
+        (9.0, "And it's used regularly in parole decisions across the country."),
+    )
+    for claim in claims:
+        assert "regularly" not in (claim.card.text or claim.card.back)
+    # Two things named before (torch, a function called unbind): either could be "it".
+    claims = claims_of(
+        pipeline,
+        (5.0, "Torch comes to rescue because there turns out to be a function called unbind."),
+        (9.0, "It removes a tensor dimension and returns a tuple of all the slices."),
+    )
+    for claim in claims:
+        assert "removes" not in (claim.card.text or claim.card.back)
+
+
+def test_a_question_is_asked_only_when_self_contained_and_answered(pipeline):
+    from deckgen.extract.drafting import SpacyDrafter
+
+    counts = {"storage": 5, "backpropagation": 3, "rescue": 1, "torch": 9, "come": 4}
+    drafter = SpacyDrafter(pipeline.nlp, "Karpathy", counts)
+    assert drafter._askable(
+        "What is backpropagation?", "A recursive application of the chain rule."
+    )
+    # An answer cut from its sentence, too short, or a front pointing back or using a
+    # word the talk says once.
+    assert not drafter._askable("What is the storage?", "The numbers always as a vector.")
+    assert not drafter._askable("What is backpropagation?", "A recursion.")
+    assert not drafter._askable("Why is backpropagation this?", "Because of the chain rule.")
+    assert not drafter._askable("Why does torch come to rescue?", "There is a function.")
+    claims = claims_of(
+        pipeline,
+        (5.0, "We were able to do this because we can reuse the calculations of the forward pass."),
+    )
+    assert all(not (c.card.front or "").startswith("Why were we able") for c in claims)
+
+
+def test_a_speaker_saying_i_twice_is_quoted_and_named_once(pipeline):
+    card = card_of(
+        pipeline,
+        "I feel very confident that if i had the motivation to build such a bot, "
+        "I could create one at scale which would be devastating to social media platforms.",
+        speaker="Howard",
+    )
+    assert card.text.startswith("Howard: I feel very confident that if I had")
+    assert card.text.count("Howard") == 1
+    # Once: retold in the third person as before.
+    card = card_of(pipeline, "So my brain is 20 watts, roughly.")
+    assert card.text == "Karpathy's brain is {{c1::20 watts}}, roughly."
