@@ -21,7 +21,7 @@ from deckgen import __version__
 from deckgen.fsutil import write_atomic
 
 # Bump when a change to extraction or alignment changes what they produce.
-EXTRACTOR_VERSION = "12"
+EXTRACTOR_VERSION = "13"
 
 _MODEL_DISTRIBUTIONS = {
     "en_core_web_sm": "en-core-web-sm",
