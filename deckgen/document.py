@@ -13,14 +13,15 @@ TRANSCRIPT = "transcript"
 SUMMARY = "summary"
 
 
-@dataclass(frozen=True)
+# A long transcript holds hundreds of thousands of segments (and words): no __dict__ each.
+@dataclass(frozen=True, slots=True)
 class Word:
     start: float
     end: float
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A stretch of speech: its start and end and its words as spoken (cleaned of
     non-speech marks). ``words`` is filled when the source times every word."""
@@ -66,4 +67,10 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        """How many words ``text`` has, counted a segment (or paragraph) at a time: the
+        same count, without building the whole text and a list of all its words."""
+        return sum(len(part.split()) for part in self._parts())
+
+    def _parts(self):
+        """The texts ``text`` is joined from."""
+        return (s.text for s in self.segments) if self.segments else iter(self.paragraphs)

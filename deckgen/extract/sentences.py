@@ -6,7 +6,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from deckgen.document import Document
@@ -17,7 +18,8 @@ from deckgen.words import rare_words
 _LONG_SENTENCE_WORDS = 50
 
 
-@dataclass(frozen=True)
+# One per sentence of a long talk: no __dict__ each.
+@dataclass(frozen=True, slots=True)
 class Sentence:
     text: str
     start: float | None
@@ -34,18 +36,26 @@ def split_sentences(doc: Document, splitter, parser=None) -> list[Sentence]:
     optional) finds the sentences of long unpunctuated speech from its dependency
     parse; without it (or where it still finds none) that speech is cut at cue
     boundaries."""
+    return list(iter_sentences(doc, splitter, parser))
+
+
+def iter_sentences(doc: Document, splitter, parser=None) -> Iterator[Sentence]:
+    """split_sentences one sentence at a time: a long document's sentences need not
+    all be held at once."""
     if doc.segments:
-        return list(_timed_sentences(doc, splitter, parser))
-    out: list[Sentence] = []
+        yield from _timed_sentences(doc, splitter, parser)
+        return
+    index = 0
     if doc.kind == "transcript":
         # Whisper .txt: lines are fragments of speech; join them before splitting.
         for text in _split(splitter, " ".join(doc.paragraphs)):
-            out.append(Sentence(text, None, len(out)))
-        return out
+            yield Sentence(text, None, index)
+            index += 1
+        return
     for number, paragraph in enumerate(doc.paragraphs, start=1):
         for text in _split(splitter, paragraph):
-            out.append(Sentence(text, None, len(out), number))
-    return out
+            yield Sentence(text, None, index, number)
+            index += 1
 
 
 # The splitter reads this many characters at a time: memory stays bounded however
@@ -53,11 +63,12 @@ def split_sentences(doc: Document, splitter, parser=None) -> list[Sentence]:
 SPLIT_WINDOW = 200_000
 
 
-def sentence_spans(splitter, text: str, window: int = SPLIT_WINDOW) -> Iterator[tuple[int, str]]:
+def sentence_spans(splitter, text: str, window: int | None = None) -> Iterator[tuple[int, str]]:
     """(start, text) of each sentence of ``text``, split a window at a time. A window's
     last sentence may run on past it, so the next window starts where it starts; the
     boundaries are the same as splitting the whole text at once, except that a sentence
     longer than a window (unpunctuated speech) is cut between two words."""
+    window = window or SPLIT_WINDOW
     start = 0
     while start < len(text):
         end = min(len(text), start + window)
@@ -74,19 +85,18 @@ def sentence_spans(splitter, text: str, window: int = SPLIT_WINDOW) -> Iterator[
         start = next_start
 
 
-def _split(splitter, text: str) -> list[str]:
-    return [s.strip() for _, s in sentence_spans(splitter, text) if s.strip()]
+def _split(splitter, text: str) -> Iterator[str]:
+    return (t for _, s in sentence_spans(splitter, text) if (t := s.strip()))
 
 
 def _timed_sentences(doc: Document, splitter, parser=None) -> Iterator[Sentence]:
-    offsets: list[int] = []
-    parts: list[str] = []
+    # Where each segment's text starts in the whole text (8 bytes each, not an int object).
+    offsets = array("q")
     position = 0
     for segment in doc.segments:
         offsets.append(position)
-        parts.append(segment.text)
         position += len(segment.text) + 1
-    full = " ".join(parts)
+    full = " ".join(segment.text for segment in doc.segments)
     index = 0
     for span_start, span_text in sentence_spans(splitter, full):
         text = span_text.strip()
@@ -115,7 +125,7 @@ _NEW_CLAUSE = re.compile(
 
 
 def _cut_long(
-    full: str, begin: int, end: int, offsets: list[int], at_clauses: bool
+    full: str, begin: int, end: int, offsets: Sequence[int], at_clauses: bool
 ) -> list[tuple[int, str, bool]]:
     """``full[begin:end]`` as it is when it is not long; else cut where a new clause
     opens ("so we ...", "and they ...", when ``at_clauses``), and what is still long
@@ -197,13 +207,14 @@ _MAX_PIECE_WORDS = 30
 
 
 def _split_at_segments(
-    full: str, begin: int, end: int, offsets: list[int]
+    full: str, begin: int, end: int, offsets: Sequence[int]
 ) -> list[tuple[int, str]]:
     """A long unpunctuated stretch cut at the cue boundaries where a clause starts, so
     a piece is a phrase, not words cut mid-phrase at a subtitle boundary; when no such
     boundary comes for a long while, at a boundary that leaves no dangling word."""
     cuts = [begin]
-    for o in (o for o in offsets if begin < o < end):
+    first = bisect.bisect_right(offsets, begin)
+    for o in itertools.takewhile(lambda o: o < end, itertools.islice(offsets, first, None)):
         before = full[cuts[-1] : o].split()
         after = full[o:end].split()
         if not before or not after:
@@ -233,7 +244,7 @@ def _split_at_segments(
 _EARLY_SECONDS = 1.0
 
 
-def _time_at(doc: Document, offsets: list[int], char: int) -> float:
+def _time_at(doc: Document, offsets: Sequence[int], char: int) -> float:
     """Start time of the words at ``char``: the word's own time when the source has
     word times; else estimated from where the words sit in their cue's text (a cue
     spoken evenly from its start to its end), a little early, and never before the
@@ -259,7 +270,7 @@ _SHORT_SENTENCE = 7
 _UNIT_MAX_WORDS = 45
 
 
-def claim_units(sentences: list[Sentence]) -> list[Sentence]:
+def claim_units(sentences: Iterable[Sentence]) -> list[Sentence]:
     """Spoken sentences grouped into the units a claim is made of.
 
     A sentence under seven words joins the sentence before it, unless it announces a
@@ -287,7 +298,10 @@ def claim_units(sentences: list[Sentence]) -> list[Sentence]:
         units.append(sentence)
     if lead is not None:
         units.append(lead)
-    return [replace(unit, index=number) for number, unit in enumerate(units)]
+    for number, unit in enumerate(units):  # in place: a long talk's units are not copied
+        if unit.index != number:
+            units[number] = replace(unit, index=number)
+    return units
 
 
 def _joins_last(units: list[Sentence], sentence: Sentence, most_words: int) -> bool:
