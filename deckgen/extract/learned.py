@@ -16,7 +16,8 @@ import itertools
 import json
 import math
 import re
-from collections import Counter
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -30,7 +31,8 @@ from deckgen.extract.selection import (
     _UNIT,
     DEFAULT_MAX_PER_HOUR,
     Score,
-    score_in_context,
+    iter_scores,
+    talk_terms,
 )
 from deckgen.extract.sentences import Sentence
 from deckgen.words import STOPWORDS, WORD, common_words
@@ -106,29 +108,40 @@ class Unit:
 
 def unit_features(units: list[Sentence], title: str, duration: float | None) -> list[Unit]:
     """Features of every unit of one transcript, in order."""
-    scored = score_in_context(units, title)
-    everyday = common_words(0.8)
+    return list(iter_unit_features(units, title, duration))
+
+
+def iter_unit_features(
+    units: Sequence[Sentence], title: str, duration: float | None
+) -> Iterator[Unit]:
+    """unit_features one unit at a time. What a unit's features need of the whole talk
+    is worked out first and kept small (its terms; each unit's score as a float and a
+    shared tuple of reasons), so a long talk's feature tables are never all held."""
+    terms = talk_terms(units)
+    values = array("d")
+    reasons: list[tuple[str, ...]] = []
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for score in iter_scores(units, title, terms):
+        values.append(score.value)
+        reasons.append(shared.setdefault(score.reasons, score.reasons))
+    del shared
     common = common_words()
-    mentions = Counter(w for s in units for w in {w.lower() for w in WORD.findall(s.text)})
-    talk_terms = {
-        w for w, n in mentions.items() if n >= 3 and w not in everyday and w not in STOPWORDS
-    }
     end = duration or max((u.start or 0.0 for u in units), default=0.0) or 1.0
-    values = sorted(score.value for score, _ in scored)
-    out = []
+    ordered = array("d", sorted(values))
     since_question = 99
-    for number, (score, unit) in enumerate(scored):
+    for number, unit in enumerate(units):
+        score = Score(values[number], reasons[number])
         text = unit.text
         words = [w.lower() for w in WORD.findall(text)]
         count = max(1, len(words))
         rare = [w for w in words if w not in common and w not in STOPWORDS and len(w) > 2]
-        topic = [w for w in words if w in talk_terms]
+        topic = [w for w in words if w in terms]
         start = unit.start or 0.0
         features: dict[str, float] = {f"rule:{r}": float(r in score.reasons) for r in _REASONS}
         features.update(
             {
                 "rule-score": score.value / 5.0,
-                "rule-rank": _rank(values, score.value),
+                "rule-rank": _rank(ordered, score.value),
                 "words": math.log(count) / 4.0,
                 "long": float(count > 45),
                 "rare": min(len(set(rare)), 8) / 8.0,
@@ -157,17 +170,16 @@ def unit_features(units: list[Sentence], title: str, duration: float | None) -> 
                 "after-question-1": float(since_question == 1),
                 "after-question-2-3": float(2 <= since_question <= 3),
                 "next-question": float(
-                    any(s.text.rstrip().endswith("?") for _, s in scored[number + 1 : number + 2])
+                    any(s.text.rstrip().endswith("?") for s in units[number + 1 : number + 2])
                 ),
                 "is-question": float(text.rstrip().endswith("?")),
             }
         )
         since_question = 1 if text.rstrip().endswith("?") else since_question + 1
-        out.append(Unit(unit, score, features))
-    return out
+        yield Unit(unit, score, features)
 
 
-def _rank(values: list[float], value: float) -> float:
+def _rank(values: Sequence[float], value: float) -> float:
     """Where ``value`` stands among the talk's scores, 0 (lowest) to 1 (highest)."""
     return bisect.bisect_left(values, value) / max(1, len(values) - 1)
 
@@ -261,19 +273,42 @@ _INTRO_SECONDS = 300.0
 
 
 def choose(
-    doc: Document, units: list[Sentence], max_per_hour: float, selector: Selector | None = None
+    doc: Document,
+    units: Sequence[Sentence],
+    max_per_hour: float,
+    selector: Selector | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, list[tuple[Score, Sentence]]]:
     """How many cards a transcript's deck holds, and its units worth drafting, best
-    first: the deck's size and a few spares for the drafts that fail or repeat."""
+    first: the deck's size and a few spares for the drafts that fail or repeat.
+
+    Each unit's features live only while its probability is worked out: what is kept
+    of a unit is that probability, whether it may be a card, and its reasons (a tuple
+    shared by the units with the same ones). ``progress`` is told (done, out of)."""
     selector = selector or shipped_selector()
-    featured = unit_features(units, doc.title, doc.duration)
-    p = [selector.probability(u) for u in featured]
+    p = array("d")
+    eligible = bytearray()
+    reasons: list[tuple[str, ...]] = []
+    first_question: tuple[int, float | None] | None = None
+    for number, unit in enumerate(iter_unit_features(units, doc.title, doc.duration)):
+        if progress is not None and number % 5000 == 0:
+            progress(number, len(units))
+        p.append(selector.probability(unit))
+        eligible.append(not _never(unit))
+        reasons.append(unit.score.reasons)
+        if first_question is None and unit.features["is-question"]:
+            first_question = (number, unit.sentence.start)
+    for n in _opening(first_question):
+        eligible[n] = False
     hours = (doc.duration or doc.word_count / 9000 * 3600) / 3600
-    kept, ranked = deck(featured, p, hours, selector.threshold, max_per_hour)
+    kept, ranked = _deck(
+        array("d", (x if ok else 0.0 for x, ok in zip(p, eligible, strict=True))),
+        hours,
+        selector.threshold,
+        max_per_hour,
+    )
     spares = ranked[: len(kept) * 2 + 5]
-    return len(kept), [
-        (Score(round(p[i], 4), featured[i].score.reasons), featured[i].sentence) for i in spares
-    ]
+    return len(kept), [(Score(round(p[i], 4), reasons[i]), units[i]) for i in spares]
 
 
 def deck(
@@ -287,6 +322,13 @@ def deck(
     what never_cards() finds is neither."""
     never = never_cards(units)
     eligible = [0.0 if n in never else x for n, x in enumerate(probabilities)]
+    return _deck(eligible, hours, threshold, max_per_hour)
+
+
+def _deck(
+    eligible: Sequence[float], hours: float, threshold: float, max_per_hour: float
+) -> tuple[list[int], list[int]]:
+    """deck() of the units' probabilities, 0.0 for those never a card."""
     kept = [
         i for i in keep(eligible, hours, threshold, max_per_hour=max_per_hour) if eligible[i] > 0.0
     ]
@@ -301,14 +343,24 @@ def deck(
 def never_cards(units: list[Unit]) -> set[int]:
     """Units that are never a card: show talk, junk, biography, and a podcast's opening
     before the host's first question."""
-    never = {
-        n
-        for n, u in enumerate(units)
-        if _NEVER & set(u.score.reasons) or u.features["show-talk"] or u.features["junk"]
-    }
-    first_question = next((n for n, u in enumerate(units) if u.features["is-question"]), None)
+    never = {n for n, u in enumerate(units) if _never(u)}
+    first_question = next(
+        ((n, u.sentence.start) for n, u in enumerate(units) if u.features["is-question"]), None
+    )
+    return never | set(_opening(first_question))
+
+
+def _never(unit: Unit) -> bool:
+    """Show talk, junk, biography or a question: never a card, whatever the model says."""
+    features = unit.features
+    return bool(_NEVER & set(unit.score.reasons) or features["show-talk"] or features["junk"])
+
+
+def _opening(first_question: tuple[int, float | None] | None) -> range:
+    """The units of a podcast's opening, given the host's first question (its number and
+    start): up to it, when it comes in the first minutes."""
     if first_question is not None:
-        start = units[first_question].sentence.start
+        number, start = first_question
         if start is not None and start <= _INTRO_SECONDS:
-            never |= set(range(first_question + 1))
-    return never
+            return range(number + 1)
+    return range(0)

@@ -7,6 +7,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from deckgen.document import Document
@@ -196,6 +197,17 @@ _ANECDOTE = re.compile(
 _ASSERTION = re.compile(r"\b(?:i think|i would say|i'd say|i feel|i believe)\b", re.IGNORECASE)
 
 
+def talk_terms(sentences: Iterable[Sentence]) -> frozenset[str]:
+    """The talk's own terms: words it keeps coming back to (said in 3 sentences or more)
+    that everyday speech does not use much ("scale", "precision", "sparsity" in a talk
+    about AI hardware)."""
+    mentions = Counter(w for s in sentences for w in {w.lower() for w in _WORD.findall(s.text)})
+    everyday = common_words(0.8)
+    return frozenset(
+        w for w, n in mentions.items() if n >= 3 and w not in everyday and w not in _STOPWORDS
+    )
+
+
 def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score, Sentence]]:
     """Sentence scores adjusted by where each sentence stands in the conversation.
 
@@ -203,26 +215,28 @@ def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score,
     question set it up (in an interview, the host speaking); a sentence that names
     the people of the title is an introduction, not a claim.
     """
+    return list(zip(iter_scores(sentences, title), sentences, strict=True))
+
+
+def iter_scores(
+    sentences: Sequence[Sentence], title: str, terms: frozenset[str] | None = None
+) -> Iterator[Score]:
+    """score_in_context's scores, one sentence at a time (a long talk's are not all
+    held at once); ``terms``: the talk_terms of ``sentences``, when already known."""
     title_names = {
         w.lower()
         for w in _WORD.findall(title)
         if w[0].isupper() and w.lower() not in common_words()
     }
-    # The talk's own terms: words it keeps coming back to that everyday speech does not
-    # use much ("scale", "precision", "sparsity" in a talk about AI hardware).
-    mentions = Counter(w for s in sentences for w in {w.lower() for w in _WORD.findall(s.text)})
-    everyday = common_words(0.8)
-    talk_terms = {
-        w for w, n in mentions.items() if n >= 3 and w not in everyday and w not in _STOPWORDS
-    }
-    out = []
+    if terms is None:
+        terms = talk_terms(sentences)
     since_question = 99
     for number, sentence in enumerate(sentences):
         base = score_sentence(sentence.text)
         value, reasons = base.value, list(base.reasons)
         if "statement" not in reasons:
             subject = _statement_subject(sentence.text)
-            if subject and subject.lower().split()[-1] in talk_terms:
+            if subject and subject.lower().split()[-1] in terms:
                 value += 1.5
                 reasons.append("statement")
         if "question" not in reasons and since_question <= 2:
@@ -242,8 +256,7 @@ def score_in_context(sentences: list[Sentence], title: str) -> list[tuple[Score,
             value += 1.0
             reasons.append("assertion")
         since_question = 1 if sentence.text.rstrip().endswith("?") else since_question + 1
-        out.append((Score(value, tuple(reasons)), sentence))
-    return out
+        yield Score(value, tuple(reasons))
 
 
 def score_summary_sentence(text: str) -> Score:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from deckgen.extract.learned import (
     Selector,
+    choose,
     deck,
     how_said,
     keep,
@@ -81,3 +82,26 @@ def test_the_shipped_selector_ranks_a_claim_above_small_talk():
     selector = shipped_selector()
     assert selector.probability(featured[4]) > selector.probability(featured[3])
     assert selector.probability(featured[5]) > selector.probability(featured[3])
+
+
+def test_choose_streams_a_long_talk_to_the_deck_of_the_whole_feature_table():
+    """choose() keeps of each unit only its probability, whether it may be a card and
+    its reasons: the same shortlist as from every unit's features held at once."""
+    from pathlib import Path
+
+    from deckgen.document import Document
+
+    said = [(600.0 * hour + u.start, u.text) for hour in range(30) for u in TALK]
+    talk = units(*said)
+    doc = Document(Path("long.vtt"), "vtt", "transcript", "An interview", duration=18_000.0)
+    budget, chosen = choose(doc, talk, max_per_hour=60.0)
+
+    selector = shipped_selector()
+    featured = unit_features(talk, doc.title, doc.duration)
+    p = [selector.probability(u) for u in featured]
+    kept, ranked = deck(featured, p, hours=5.0, threshold=selector.threshold)
+    assert budget == len(kept) > 0
+    assert [(s.index, sc.value, sc.reasons) for sc, s in chosen] == [
+        (i, round(p[i], 4), featured[i].score.reasons) for i in ranked[: len(kept) * 2 + 5]
+    ]
+    assert not {0, 1, 2} & {s.index for _, s in chosen}  # the opening, as never_cards says
