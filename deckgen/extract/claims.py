@@ -22,7 +22,7 @@ from deckgen.extract.selection import (
     score_document,
     shortlist,
 )
-from deckgen.extract.sentences import Sentence, claim_units, split_sentences
+from deckgen.extract.sentences import Sentence, claim_units, iter_sentences, split_sentences
 from deckgen.words import STOPWORDS as _STOPWORDS
 
 # The model parses this many shortlisted sentences at a time, and stops when the deck
@@ -75,16 +75,25 @@ def extract_claims(
     ``progress`` is told each stage as (what, done, out of), for a long document."""
     step = progress or (lambda _what, _done, _total: None)
     step("splitting into sentences", 0, 0)
-    sentences = [inert(s) for s in split_sentences(doc, pipeline.splitter, pipeline.nlp)]
-    step("scoring sentences", 0, len(sentences))
-    if doc.kind != "summary":
-        sentences = claim_units(sentences)
     if doc.kind == "summary":
+        sentences = [inert(s) for s in split_sentences(doc, pipeline.splitter, pipeline.nlp)]
+        step("scoring sentences", 0, len(sentences))
         budget = card_budget(doc, options.max_per_hour)
         chosen = shortlist(score_document(doc, sentences), options.min_score, budget)
     else:
-        # Speech: the selector learned from curators' labels decides (learned.py).
-        budget, chosen = choose(doc, sentences, options.max_per_hour, options.selector)
+        # Speech, however long, streams: its sentences are grouped into claim units as
+        # they are split (the plain sentences are never all held), and each unit's
+        # features live only while the selector learned from curators' labels scores
+        # it (learned.py); what stays is each unit's text and a few numbers.
+        split = iter_sentences(doc, pipeline.splitter, pipeline.nlp)
+        sentences = claim_units(inert(s) for s in _told(split, step, "splitting into sentences"))
+        budget, chosen = choose(
+            doc,
+            sentences,
+            options.max_per_hour,
+            options.selector,
+            progress=lambda done, total: step("scoring sentences", done, total),
+        )
     drafter = document_drafter(
         doc, pipeline.nlp, sentences, options.speaker, [s for _, s in chosen]
     )
@@ -100,6 +109,16 @@ def extract_claims(
         if len(kept.claims) >= budget:
             break
     return sorted(kept.claims, key=lambda c: c.sentence.index)
+
+
+def _told(
+    items: Iterable[Sentence], step: Callable[[str, int, int], None], what: str
+) -> Iterator[Sentence]:
+    """``items``, telling ``step`` how many so far every few thousand."""
+    for number, item in enumerate(items):
+        if number % 5000 == 0:
+            step(what, number, 0)
+        yield item
 
 
 _DOUBLED_BRACE = re.compile(r"\{(?=\{)|\}(?=\})")
@@ -148,20 +167,32 @@ class _Kept:
     def __init__(self, taken_ids: set[str] | None) -> None:
         self.taken = set(taken_ids or ())
         self.claims: list[Claim] = []
+        # Where each key term is (or was) among the claims: a twin shares a key term, so
+        # only those claims are compared, not every claim of a long talk.
+        self.having: dict[str, set[int]] = {}
 
     def add(self, claim: Claim) -> None:
-        twin = next(
-            (n for n, kept in enumerate(self.claims) if is_near_duplicate(claim, kept)), None
-        )
+        twin = self._twin(claim)
         if twin is None:
+            self._index(claim, len(self.claims))
             self.claims.append(claim)
             return
         # The same claim said twice is one card, at the moment it was first said.
         if claim.sentence.index < self.claims[twin].sentence.index:
             self.taken.discard(self.claims[twin].card.id)
             self.claims[twin] = claim
+            self._index(claim, twin)
         else:
             self.taken.discard(claim.card.id)
+
+    def _twin(self, claim: Claim) -> int | None:
+        """The first kept claim ``claim`` is a near-duplicate of, if any."""
+        near = set().union(*(self.having.get(term, ()) for term in claim.key_terms))
+        return next((n for n in sorted(near) if is_near_duplicate(claim, self.claims[n])), None)
+
+    def _index(self, claim: Claim, number: int) -> None:
+        for term in claim.key_terms:
+            self.having.setdefault(term, set()).add(number)
 
 
 def is_near_duplicate(a: Claim, b: Claim) -> bool:

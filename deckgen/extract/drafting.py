@@ -33,6 +33,8 @@ from deckgen.words import WORD as _WORD
 from deckgen.words import common_words, rare_words
 
 DEFAULT_SPEAKER = "the speaker"
+# At most this many parsed sentences are kept for reuse (see ParsedDocumentDrafter).
+_PARSED_KEPT = 2000
 # The sentences before a claim that may say what its pronoun stands for.
 _CONTEXT_SENTENCES = 2
 # A talk this long says a real term more than once.
@@ -528,6 +530,9 @@ class ParsedDocumentDrafter(DocumentDrafter):
         # A short text cannot tell a word said once from a caption error.
         enough = sum(counts.values()) >= _ATTESTING_WORDS
         self.drafter = SpacyDrafter(nlp, speaker, counts if enough else None)
+        # The parsed sentences, the latest _PARSED_KEPT of them: a long talk's are not
+        # all held (a spaCy Doc is tens of kilobytes); a talk of a few hours never
+        # parses that many, so none is parsed twice.
         self.parsed: dict[str, object] = {}
         self.context_of = {
             s.index: self.context(s) if _OPENS_WITH_PRONOUN.search(clean_claim(s.text)) else []
@@ -537,7 +542,12 @@ class ParsedDocumentDrafter(DocumentDrafter):
     def prepare(self, batch: list[Sentence]) -> None:
         texts = [clean_claim(s.text) for s in batch]
         texts += [t for s in batch for t in self.context_of[s.index]]
+        for text in texts:  # the batch's own, parsed before: the most recently used
+            if text in self.parsed:
+                self.parsed[text] = self.parsed.pop(text)
         self.parsed.update(self.drafter.parse_many([t for t in texts if t not in self.parsed]))
+        while len(self.parsed) > max(_PARSED_KEPT, len(texts)):
+            del self.parsed[next(iter(self.parsed))]  # the least recently used
 
     def _draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
         if sentence.cut_at_cue and not opens_a_clause(self.parsed[clean_claim(sentence.text)]):

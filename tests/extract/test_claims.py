@@ -36,6 +36,30 @@ def test_extraction_is_deterministic(pipeline):
     assert 15 <= len(first) / (doc.duration / 3600) <= 60  # cards per hour of speech
 
 
+def test_a_long_talk_taken_in_small_windows_gives_the_cards_of_the_whole(pipeline, monkeypatch):
+    """A long talk is split, parsed and de-duplicated a window at a time, keeping only
+    the latest parses: tiny windows give exactly the cards of taking the talk whole."""
+    from dataclasses import replace
+
+    talk = load_document(ROOT / "seeds" / "sequoia-transcript.txt")
+    half = talk.segments[: len(talk.segments) // 2]
+    later = half[-1].end + 1.0
+    # Said twice over: each claim comes again (a twin of one kept), and its sentences
+    # are parsed again after the first parses are dropped.
+    again = tuple(replace(s, start=s.start + later, end=s.end + later) for s in half)
+    doc = replace(talk, segments=half + again, duration=2 * later)
+
+    def cards(split_window: int, parse_batch: int, parses_kept: int) -> list:
+        monkeypatch.setattr("deckgen.extract.sentences.SPLIT_WINDOW", split_window)
+        monkeypatch.setattr("deckgen.extract.claims._PARSE_BATCH", parse_batch)
+        monkeypatch.setattr("deckgen.extract.drafting._PARSED_KEPT", parses_kept)
+        return [c.card for c in extract_claims(doc, "s", pipeline)]
+
+    whole = cards(10**9, 10**6, 10**6)
+    assert len(whole) >= 10
+    assert cards(400, 3, 4) == whole  # 400 characters: longer than any sentence (308)
+
+
 # -- end to end: extract the Sequoia talk, build, import into Anki
 
 REQUIRED = {
