@@ -494,7 +494,9 @@ class _Documents:
         key = key_for("document", {"file": digest, "path": str(path)})
         known = self.cache.get(key)
         if known is None:
-            doc = self.load(path)
+            # Read, not kept: extraction reads the file again (in a worker, or here),
+            # and a long transcript held twice is twice its memory.
+            doc = self.loaded.get(path) or load_document(path)
             known = (doc.title, doc.kind, doc.warnings)
             self.cache.put(key, known)
         title, kind, warnings = known
