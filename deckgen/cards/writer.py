@@ -231,6 +231,14 @@ def _after_node(text: str, node: yaml.Node) -> int:
     return _line_end(text, mark.index)
 
 
+def _after_key(text: str, index: int) -> int:
+    """Where the empty value ('[]', '{}', '~') at ``index`` starts, with the spaces
+    before it: replaced by the new lines, so that 'cards:' ends its line."""
+    while index > 0 and text[index - 1] in " \t":
+        index -= 1
+    return index
+
+
 def _ensure_newline(text: str, index: int) -> str:
     return "" if index == 0 or text[index - 1] == "\n" else "\n"
 
@@ -260,7 +268,7 @@ def _sources_edit(text: str, path: Path, top: dict, sources: list[Source]):
     # Empty: 'sources:' alone, 'sources: {}' or 'sources: ~'.
     start = value.start_mark.index if value.end_mark.index > value.start_mark.index else None
     if start is not None:
-        return (start, _line_end(text, value.end_mark.index), "\n" + block)
+        return (_after_key(text, start), _line_end(text, value.end_mark.index), "\n" + block)
     where = _line_end(text, key.end_mark.index)
     return (where, where, _ensure_newline(text, where) + block)
 
@@ -300,7 +308,8 @@ def _cards_edit(text: str, path: Path, root, top: dict, additions: list[Addition
         return (where, where, _ensure_newline(text, where) + "\n" + addition_text)
     # Empty: 'cards:' alone, 'cards: []' or 'cards: ~'.
     if value.end_mark.index > value.start_mark.index:
-        return (value.start_mark.index, _line_end(text, value.end_mark.index), "\n" + addition_text)
+        start = _after_key(text, value.start_mark.index)
+        return (start, _line_end(text, value.end_mark.index), "\n" + addition_text)
     where = len(text) if is_last else _line_end(text, key.end_mark.index)
     return (where, where, _ensure_newline(text, where) + addition_text)
 

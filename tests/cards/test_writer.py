@@ -148,6 +148,7 @@ def test_empty_or_missing_cards(empty: str):
     text = "deck: {name: D, id: 1}\n" + empty
     new = add_to_cards_text(text, PATH, [], [Addition("x", (card("a"),))], date="d")
     assert [c.id for c in parse_cards(new, PATH).cards] == ["a"]
+    assert "\ncards:\n" in new and " \n" not in new  # 'cards: []' becomes 'cards:'
 
 
 @pytest.mark.parametrize("empty", ["sources: {}\n", "sources:\n", ""])
@@ -155,6 +156,7 @@ def test_empty_or_missing_sources(empty: str):
     text = "deck: {name: D, id: 1}\n" + empty + "cards: []\n"
     new = add_to_cards_text(text, PATH, [Source(id="s", title="S", kind="summary")], [])
     assert [s.id for s in parse_cards(new, PATH).sources] == ["s"]
+    assert "\nsources:\n" in new and " \n" not in new
 
 
 def test_flow_style_lists_are_refused_with_a_line():
