@@ -9,7 +9,7 @@ genanki in building) are imported when first called, so ``import deckgen`` stays
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,13 +64,15 @@ def extract_claims(
     max_per_hour: float | None = None,
     min_score: float | None = None,
     selector: Selector | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Claim]:
     """The claims worth a card in a transcript or summary, each drafted as ``claim.card``.
 
     ``pipeline`` is a loaded ``Pipeline`` or the name of a spaCy pipeline (default: the
     one ``deckgen extract`` uses); ``source_id`` defaults to the file name's slug;
     ``selector`` is the model that chooses speech's claims (default: the one shipped,
-    see bench/train.py).
+    see bench/train.py); ``progress`` is told each stage of a long document as (what,
+    done, out of).
     """
     from deckgen import extract
     from deckgen.workflow import extract_options
@@ -79,7 +81,9 @@ def extract_claims(
     if not isinstance(pipeline, extract.Pipeline):
         pipeline = extract.load_pipeline(pipeline)
     options = replace(extract_options(max_per_hour, min_score, speaker), selector=selector)
-    return extract.extract_claims(document, source_id or source_id_for(document), pipeline, options)
+    return extract.extract_claims(
+        document, source_id or source_id_for(document), pipeline, options, progress=progress
+    )
 
 
 def align_summary(
@@ -129,15 +133,44 @@ def load_cards(path: PathLike) -> CardsFile:
 def add_to_cards(
     cards_path: PathLike,
     sources: Sequence[PathLike],
-    **options,
+    *,
+    model: str | None = None,
+    speaker: str | None = None,
+    max_per_hour: float | None = None,
+    min_score: float | None = None,
+    summary_of: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    media: PathLike | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Callable[[Path], None] | None = None,
+    step: Callable[[Path, str, int, int], None] | None = None,
 ) -> ExtractReport:
     """``deckgen extract``: the new claims of ``sources`` appended to ``cards_path``
-    (created if missing), never touching what is there. ``options`` are those of
-    ``deckgen.workflow.extract_to_cards``: model, speaker, max_per_hour, min_score,
-    summary_of, media, jobs, use_cache."""
+    (created if missing), never touching what is there. The options are those of the
+    command: ``title`` and ``url`` name the one new source (``--title``, ``--url``),
+    ``media`` is its recording, ``use_cache=False`` is ``--no-cache``. ``progress`` is
+    called with each source's path as it is done; ``step`` is told the stages of a
+    source extracted in this process (path, what, done, out of)."""
     from deckgen.workflow import extract_to_cards
 
-    return extract_to_cards(Path(cards_path), [Path(p) for p in sources], **options)
+    return extract_to_cards(
+        Path(cards_path),
+        [Path(p) for p in sources],
+        model=model,
+        speaker=speaker,
+        max_per_hour=max_per_hour,
+        min_score=min_score,
+        summary_of=summary_of,
+        title=title,
+        url=url,
+        media=Path(media) if media is not None else None,
+        jobs=jobs,
+        use_cache=use_cache,
+        progress=progress,
+        step=step,
+    )
 
 
 def build_deck(

@@ -71,6 +71,29 @@ def test_extract_claims_defaults_are_what_extract_uses(project: Path):
     assert [c.card.sources for c in named] == [("np",)] * len(claims)
 
 
+def test_add_to_cards_passes_title_url_and_progress_through(project: Path):
+    cards = project / "new-cards.yaml"
+    done, stages = [], []
+    source = project / "seeds" / "no-priors-summary.txt"
+    report = deckgen.add_to_cards(
+        cards,
+        [source],
+        title="No Priors, the summary",
+        url="https://example.com/no-priors",
+        progress=done.append,
+        step=lambda path, what, _done, _total: stages.append((path, what)),
+        use_cache=False,  # extracted here, whatever an earlier test cached
+    )
+    assert report.added > 0
+    (added,) = read_cards(cards).sources
+    assert (added.title, added.url) == ("No Priors, the summary", "https://example.com/no-priors")
+    assert done == [source]
+    assert (source, "drafting cards") in stages
+    told = []
+    deckgen.extract_claims(source, progress=lambda what, *_: told.append(what))
+    assert told[0] == "splitting into sentences" and "drafting cards" in told
+
+
 def test_align_claims_gives_summary_claims_the_talk_moment(project: Path):
     seeds = project / "seeds"
     summary = deckgen.load_document(seeds / "sequoia-summary.txt")
