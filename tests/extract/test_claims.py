@@ -172,3 +172,39 @@ def test_card_syntax_said_in_a_transcript_stays_text(model: str | None):
         if card.type == "cloze":
             assert len(CLOZE_PATTERN.findall(card.text)) >= 1
     assert "{ {c1::secret} }" in claims[0].card.quote
+
+
+def test_twins_found_by_key_term_are_those_every_kept_claim_is_compared_with():
+    """_Kept looks a claim's twin up by its key terms: the same twin, the first in
+    order, as comparing it with every claim kept so far (as before)."""
+    import random
+
+    from deckgen.cards import Card
+    from deckgen.extract import Claim, Score, Sentence, content_words, is_near_duplicate
+    from deckgen.extract.claims import _Kept
+
+    words = ["gpu", "tokens", "sparsity", "scale", "model", "data", "loss", "attention", "layer"]
+    rng = random.Random(7)
+    said = [" ".join(rng.sample(words, rng.randint(1, 6))) for _ in range(300)]
+    order = list(range(len(said)))
+    rng.shuffle(order)  # drafted best first, not in the order said
+
+    kept, every, replaced = _Kept(None), [], 0
+    for index in order:
+        card = Card(f"c{index}", "basic", 0, front="Q?", back="A.", sources=("t",))
+        claim = Claim(
+            "t",
+            Sentence(said[index], 0.0, index),
+            Score(1.0, ()),
+            card,
+            frozenset(content_words(said[index])),
+        )
+        twin = next((n for n, k in enumerate(every) if is_near_duplicate(claim, k)), None)
+        if twin is None:
+            every.append(claim)
+        elif index < every[twin].sentence.index:
+            every[twin] = claim
+            replaced += 1
+        kept.add(claim)
+    assert kept.claims == every
+    assert len(every) < 250 and replaced > 10  # twins were found, and replaced by earlier ones
