@@ -37,7 +37,14 @@ _INLINE_FILLERS = [
     (re.compile(r",\s*i think\b", re.IGNORECASE), ""),
     (re.compile(r"\blike,\s+", re.IGNORECASE), ""),
     (re.compile(r"\b(?:um|uh|erm)\b,?\s*", re.IGNORECASE), ""),
-    (re.compile(r"\b(?:basically|actually|literally|just|really)\s+", re.IGNORECASE), ""),
+    # "not just/really X" says something else than "not X": after a negation they stay.
+    (
+        re.compile(
+            r"(?<!\bnot )(?<!n't )(?<!never )\b(?:basically|actually|literally|just|really)\s+",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
     (
         re.compile(
             r"(?:,\s*\bright|,?\s*\b(?:for sure|i guess|by the way|roughly speaking))\s*(?=[.?!]?$)",

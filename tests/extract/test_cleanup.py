@@ -12,6 +12,11 @@ from deckgen.extract.cleanup import clean_claim, third_person
     [
         ("So, you know, I think it's sort of like a vibe check, right?", "It's like a vibe check."),
         ("And basically the the model is just really big", "The model is big."),
+        (
+            "The same is true not just for the model but also for the tokenizer.",
+            "The same is true not just for the model but also for the tokenizer.",
+        ),
+        ("It isn't really a matter of size.", "It isn't really a matter of size."),
         ("Um, so I would say, go after performance first.", "Go after performance first."),
         ("It's Pythia models, LLM360, Olmo, et cetera.", "It's Pythia models, LLM360, Olmo, etc."),
         ("So RLHF is nowhere near, I would say, RL.", "RLHF is nowhere near RL."),
