@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from labels import by_talk, found, label_files, positives  # noqa: E402
 
-from deckgen.extract import claim_units, sentence_splitter, split_sentences  # noqa: E402
+from deckgen.extract import claim_units, load_pipeline, split_sentences  # noqa: E402
 from deckgen.extract.learned import MODEL_FILE, Selector, deck, how_said, unit_features  # noqa: E402
 from deckgen.sources import load_document  # noqa: E402
 
@@ -56,12 +56,19 @@ class Talk:
     positive: set[int]
 
 
+def talk_units(doc) -> list:
+    """The claim units extraction sees: split as ``extract`` splits them, with the
+    English pipeline's parse for long unpunctuated speech, so the model learns from the
+    units it will score."""
+    pipeline = load_pipeline()
+    return claim_units(split_sentences(doc, pipeline.splitter, pipeline.nlp))
+
+
 def load_talks() -> list[Talk]:
-    splitter = sentence_splitter()
     talks = []
     for name, files in by_talk(label_files()).items():
         doc = load_document(files[0].transcript)
-        units = claim_units(split_sentences(doc, splitter))
+        units = talk_units(doc)
         featured = unit_features(units, doc.title, doc.duration)
         positive: set[int] = set()
         for f in files:
@@ -83,7 +90,6 @@ def gold_talks() -> list[Talk]:
 
     from deckgen.timecode import parse_clock
 
-    splitter = sentence_splitter()
     talks = []
     for name in GOLD_FILES:
         gold = yaml.safe_load((ROOT / "bench" / name).read_text(encoding="utf-8"))
@@ -93,7 +99,7 @@ def gold_talks() -> list[Talk]:
             if not claims or not path.exists():
                 continue
             doc = load_document(path)
-            units = claim_units(split_sentences(doc, splitter))
+            units = talk_units(doc)
             positive = set()
             for claim in claims:
                 lo, hi = (parse_clock(t) for t in claim["window"])
