@@ -54,6 +54,16 @@ _INLINE_FILLERS = [
     ),
     (re.compile(r",\s*et cetera\b", re.IGNORECASE), ", etc."),
     (re.compile(r"\bquote unquote\b,?\s*", re.IGNORECASE), ""),
+    # A self-correction, not the speaker's words (retold, "excuse me" became "excuse
+    # Norman"): "for the multi, excuse me, for federated learning" keeps the correction.
+    (
+        re.compile(
+            r"\b(\w+)\b[^,.;]{0,40}?,?\s*\b(?:excuse me|pardon me)\b,?\s*(?=\1\b)",
+            re.IGNORECASE,
+        ),
+        "",
+    ),
+    (re.compile(r",?\s*\b(?:excuse me|pardon me)\b,?\s*(?=\S)", re.IGNORECASE), " "),
     (re.compile(r"\s*--\s*"), " — "),
 ]
 # "It's subtle, but you can't fully fine-tune the model": the claim is after the "but".

@@ -17,6 +17,11 @@ from deckgen.extract.cleanup import clean_claim, third_person
             "The same is true not just for the model but also for the tokenizer.",
         ),
         ("It isn't really a matter of size.", "It isn't really a matter of size."),
+        ("It is, excuse me, a big model.", "It is a big model."),
+        (
+            "We've taken a good survey of what we've found for the multi, excuse me, for federated learning.",
+            "We've taken a good survey of what we've found for federated learning.",
+        ),
         ("Um, so I would say, go after performance first.", "Go after performance first."),
         ("It's Pythia models, LLM360, Olmo, et cetera.", "It's Pythia models, LLM360, Olmo, etc."),
         ("So RLHF is nowhere near, I would say, RL.", "RLHF is nowhere near RL."),
