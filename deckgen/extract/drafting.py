@@ -15,6 +15,7 @@ from deckgen.extract.phrases import (
     CAPTION_ERROR,
     NARRATION,
     PRONOUN_SUBJECTS,
+    TalkWords,
     cause_question,
     comparison_question,
     contrast_blanks,
@@ -174,6 +175,53 @@ def is_complete(doc) -> bool:
     return any(t.dep_ in _SUBJECT_DEPS for t in doc) or first.tag_ == "VB"
 
 
+# Words a question may open with before its inverted verb: "So is the issue ...".
+_LEAD_IN = frozenset(["so", "and", "but", "now", "okay", "ok", "well", "then", "also"])
+_INVERTED = frozenset(["be", "do", "have", "can", "could", "would", "will", "should", "shall"])
+
+
+def asks(doc) -> bool:
+    """Whether a parsed sentence is a question though it ends with a full stop, as
+    captions often write one: its verb comes before its subject ("So is the issue that
+    ...", "Do you think ..."), or it opens with a question word and its verb does
+    ("What makes that hard."): what the host asks is never a claim."""
+    words = [t for t in doc if not t.is_punct]
+    while words and words[0].lower_ in _LEAD_IN:
+        words = words[1:]
+    if len(words) < 3:
+        return False
+    first, second = words[0], words[1]
+    if first.lemma_.lower() in _INVERTED and first.tag_ in ("VBZ", "VBP", "VBD", "MD"):
+        # "Is the issue ...", "Do you ...": a subject right after the verb, which is
+        # the head of the clause or its auxiliary (not "Have a look", an instruction).
+        subject = (
+            second.dep_ in _SUBJECT_DEPS
+            or (
+                second.pos_ in ("DET", "PRON", "PROPN", "NOUN")
+                and second.head.dep_ in _SUBJECT_DEPS
+            )
+            or (first.dep_ == "ROOT" and second.pos_ in ("PRON", "PROPN", "NOUN"))
+        )
+        # Its verb heads the sentence ("Had we known, we would ..." is a condition).
+        heads = first.dep_ == "ROOT" or (
+            first.dep_ in ("aux", "auxpass") and first.head.dep_ == "ROOT"
+        )
+        return subject and heads
+    if first.tag_ in ("WP", "WRB") and first.lower_ in ("how", "why", "what", "where", "when"):
+        # "How do you ...", "Why does it ...": the question word, then an inverted verb
+        # heading the sentence (not "What's happening here is ...", a claim).
+        heads = second.dep_ == "ROOT" or (
+            second.dep_ in ("aux", "auxpass") and second.head.dep_ == "ROOT"
+        )
+        return (
+            heads
+            and second.lemma_.lower() in _INVERTED
+            and second.tag_ in ("VBZ", "VBP", "VBD", "MD")
+            and words[2].dep_ in _SUBJECT_DEPS
+        )
+    return False
+
+
 def opens_a_clause(doc) -> bool:
     """Whether a parsed piece of speech begins a clause: a subject within its first
     three words ("so we take ...", "the model is ..."), not the middle of a phrase
@@ -249,6 +297,23 @@ def _is_first_person(token) -> bool:
     return token.lower_ in ("i", "my", "me", "myself") and token.tag_ in ("PRP", "PRP$")
 
 
+# "I'd", "I'm", "I've", "I'll": retold, "Norman'd" reads wrong.
+_CONTRACTIONS = frozenset(["'d", "'m", "'ve", "'ll", "’d", "’m", "’ve", "’ll"])
+
+
+def _retells(token) -> bool:
+    """Whether a claim's one "I", "my" or "me" reads right retold in the third person:
+    "I" as the main clause's subject (not contracted), "my" of the main clause's subject
+    or object, "me" as the main verb's object."""
+    head = token.head
+    if token.lower_ == "my":
+        return head.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and head.head.dep_ == "ROOT"
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    if following is not None and following.lower_ in _CONTRACTIONS:
+        return False
+    return head.dep_ == "ROOT" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")
+
+
 def _reports_another(token) -> bool:
     """Whether ``token`` is a verb reporting someone else's words ("roboticists say")."""
     return token.lemma_ in _REPORTED and any(
@@ -295,11 +360,14 @@ class SpacyDrafter:
             return None  # a paragraph to reread, not a card to recall
         if _LIVE_DEMO.search(cleaned):
             return None  # "let's log the loss", "let me reset this": the code on screen
+        if asks(doc):
+            return None  # a question the captions ended with a full stop: not a claim
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
             topic = _rules_topic(context_texts, exclude=doc.text)
-        rewritten, resolved, pieces = self._rewrite(doc, context_docs, topic)
+        quoted = self._kept_in_first_person(doc)
+        rewritten, resolved, pieces = self._rewrite(doc, context_docs, topic, quoted)
         framed = self._framing(rewritten)
         if framed is not None:
             return framed
@@ -312,7 +380,6 @@ class SpacyDrafter:
         if number in (CAPTION_ERROR, NARRATION):
             return None
         question = None
-        quoted = self._first_person_count(doc) > 1
         if quoted and self.speaker == DEFAULT_SPEAKER:
             return None  # "I ... I ..." retold would name the speaker over and over
         if number is None and not quoted:
@@ -325,7 +392,8 @@ class SpacyDrafter:
             front, back = question
             return Draft("basic", front=front, back=back, id_words=words)
         if quoted:
-            # Kept in the speaker's own words, named once: "Howard: I feel ... I could".
+            # Kept in the speaker's own words, named once: "Howard: I feel ... I could",
+            # "Norman: Airflow is what I'd call an AIOps tool".
             rewritten = f"{self.speaker}: {rewritten}"
         if number is not None:
             return _cloze(rewritten, [number], words)
@@ -388,12 +456,30 @@ class SpacyDrafter:
             id_words=tuple(content_words(f"{x} {y}")),
         )
 
-    def _rewrite(self, doc, context_docs: list, topic: str | None) -> tuple[str, bool, list[str]]:
-        """The sentence retold: a leading pronoun resolved, the speaker in third person;
-        whether the pronoun was resolved; and the retold words, token by token."""
+    def _kept_in_first_person(self, doc) -> bool:
+        """Whether the claim stays in the speaker's words ("Norman: ... what I'd call
+        ..."), not retold in the third person: when it says "I", "my" or "me" more than
+        once, or once but not as the main clause's subject or its owner ("My brain is"
+        retells as "Karpathy's brain is"; "as I just referred to" would not retell as
+        "as Norman referred to", nor "I'd" as "Norman'd"). With no speaker named, only
+        the first: "as the speaker referred to" still reads right."""
+        count = self._first_person_count(doc)
+        if count != 1:
+            return count > 1
+        if self.speaker == DEFAULT_SPEAKER:
+            return False
+        token = next(t for t in doc if _is_first_person(t))
+        return not _retells(token)
+
+    def _rewrite(
+        self, doc, context_docs: list, topic: str | None, quoted: bool = False
+    ) -> tuple[str, bool, list[str]]:
+        """The sentence retold: a leading pronoun resolved, the speaker in third person
+        (unless ``quoted``: kept in the first person); whether the pronoun was
+        resolved; and the retold words, token by token."""
         pieces = [t.text_with_ws for t in doc]
         resolved = self._resolve_pronoun(doc, pieces, context_docs, topic)
-        if self._first_person_count(doc) <= 1:
+        if not quoted:
             self._retell_first_person(doc, pieces)
         else:  # kept in the first person; captions often write "i"
             for token in doc:
@@ -529,7 +615,7 @@ class ParsedDocumentDrafter(DocumentDrafter):
                 counts[word] = counts.get(word, 0) + 1
         # A short text cannot tell a word said once from a caption error.
         enough = sum(counts.values()) >= _ATTESTING_WORDS
-        self.drafter = SpacyDrafter(nlp, speaker, counts if enough else None)
+        self.drafter = SpacyDrafter(nlp, speaker, TalkWords(counts) if enough else None)
         # The parsed sentences, the latest _PARSED_KEPT of them: a long talk's are not
         # all held (a spaCy Doc is tens of kilobytes); a talk of a few hours never
         # parses that many, so none is parsed twice.

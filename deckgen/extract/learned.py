@@ -191,6 +191,8 @@ MIN_PER_HOUR = 33.0
 # Even a few minutes of speech gets its few best claims.
 _FEWEST = 3
 MAX_PER_HOUR = DEFAULT_MAX_PER_HOUR
+# The units drafted for a deck of n cards: up to n * _SPARES + 5, the best first.
+_SPARES = 3
 
 
 def keep(
@@ -307,7 +309,10 @@ def choose(
         selector.threshold,
         max_per_hour,
     )
-    spares = ranked[: len(kept) * 2 + 5]
+    # Drafting refuses about half of what it is given (fragments, questions, pronouns
+    # with nothing to stand for): with only twice the deck to draft from, a talk's
+    # deck came out short of its size.
+    spares = ranked[: len(kept) * _SPARES + 5]
     return len(kept), [(Score(round(p[i], 4), reasons[i]), units[i]) for i in spares]
 
 

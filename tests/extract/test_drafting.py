@@ -484,3 +484,124 @@ def test_a_speaker_saying_i_twice_is_quoted_and_named_once(pipeline):
     # Once: retold in the third person as before.
     card = card_of(pipeline, "So my brain is 20 watts, roughly.")
     assert card.text == "Karpathy's brain is {{c1::20 watts}}, roughly."
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (  # "what I'd call" would be retold as "what Norman'd call"
+            "So airflow is an example of what I'd call an AIOps tool for deployment pipelines.",
+            "what I'd call an AIOps tool",
+        ),
+        (  # "as I just referred to" would be retold as "as Norman referred to"
+            "We launched a report on multi-task learning, as I referred to, which "
+            "focuses on executing multiple machine learning tasks at the same time.",
+            "as I referred to",
+        ),
+    ],
+)
+def test_a_speaker_saying_i_once_outside_the_main_clause_is_quoted(pipeline, said, kept):
+    card = card_of(pipeline, said, speaker="Norman")
+    body = card.text or f"{card.front} {card.back}"
+    assert body.startswith("Norman: ")
+    assert kept in body.replace("{{c1::", "").replace("}}", "")
+    assert "Norman'd" not in body and "as Norman referred" not in body
+
+
+def test_i_as_the_main_subject_is_retold_in_the_third_person(pipeline):
+    card = card_of(
+        pipeline,
+        "I estimate that the transformer architecture uses 20 watts of power per layer.",
+        speaker="Norman",
+    )
+    assert card.text == (
+        "Norman estimates that the transformer architecture uses {{c1::20 watts}} of power per layer."
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So is the issue that you're framing around not wanting to disclose model parameters "
+        "that the parameters of that model are the IP.",
+        "Do you think federated learning will replace distributed training on phones.",
+        "How do you decide which of the research topics go into the reports.",
+    ],
+)
+def test_a_question_written_with_a_full_stop_is_no_card(pipeline, said):
+    assert claims_of(pipeline, (100.0, said), speaker="Norman") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "question"),
+    [
+        ("Are transformers better than recurrent networks for long sequences.", True),
+        ("Why is it that the loss goes down so fast in the first epoch.", True),
+        ("What's happening here is we're normalizing the columns, not the rows.", False),
+        ("Had we known, we would have trained the network for longer.", False),
+        ("Have a look at the attention weights in the second layer.", False),
+        ("So the issue is that the parameters of that model are the IP.", False),
+    ],
+)
+def test_asks(pipeline, said, question):
+    from deckgen.extract.drafting import asks
+
+    assert asks(pipeline.nlp(said)) is question
+
+
+def test_a_single_word_blank_is_not_the_talks_theme(pipeline):
+    from deckgen.extract.phrases import TalkWords, worth_hiding
+
+    # A talk on finding exoplanets says "planet" and "star" all the time: a blank on
+    # either is guessed from the talk's subject, not recalled.
+    counts = TalkWords(
+        {
+            "planet": 90,
+            "star": 80,
+            "brightness": 40,
+            "light": 35,
+            "transit": 30,
+            "telescope": 20,
+            "kepler": 12,
+            "photometry": 3,
+            "think": 200,
+            "people": 150,
+        }
+    )
+    assert {"planet", "star"} <= counts.theme
+    assert not counts.theme & {"think", "people"}  # everyday words are no theme
+    doc = pipeline.nlp("The planet is no longer blocking the light from the star.")
+    assert not worth_hiding(doc[9:10], doc.text, counts)  # "star"
+    doc = pipeline.nlp("The dips were measured with photometry from the Kepler telescope.")
+    assert worth_hiding(doc[5:6], doc.text, counts)  # "photometry": a term, not the theme
+    # A word everyday talk uses in a tenth of episodes is no single-word blank.
+    doc = pipeline.nlp("We launched a report called multi-task learning this week.")
+    assert not worth_hiding(doc[3:4], doc.text, {"report": 5})
+
+
+@pytest.mark.parametrize(
+    ("said", "blank"),
+    [
+        (
+            "Off policy methods are ones that can leverage data collected by older policies.",
+            "policy methods",
+        ),
+        (
+            "In this setting we use model-based reinforcement learning methods for the arm.",
+            "based reinforcement learning methods",
+        ),
+    ],
+)
+def test_a_blank_never_begins_inside_a_term(pipeline, said, blank):
+    from deckgen.extract.phrases import splits_a_word
+
+    doc = pipeline.nlp(said)
+    start = said.index(blank)
+    span = doc.char_span(start, start + len(blank))
+    assert span is not None and splits_a_word(span)
+    whole = (
+        doc.char_span(said.index("reinforcement"), said.index(" methods"))
+        if "model-" in said
+        else None
+    )
+    assert whole is None or not splits_a_word(whole)
