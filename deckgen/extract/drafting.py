@@ -222,6 +222,41 @@ def asks(doc) -> bool:
     return False
 
 
+_SUBORDINATING = frozenset(
+    ["if", "when", "because", "although", "though", "while", "whereas", "unless", "since"]
+)
+
+
+def has_main_clause(sentence) -> bool:
+    """Whether a parsed sentence says something: its head is a verb with a subject
+    ("the model overfits"), or an instruction ("Always know your question"), or joins
+    clauses that have one. Not a noun phrase trailing clauses ("The data that might be
+    influenced by ..."), a condition with no consequence ("If we're talking about
+    ensemble models, like random forests."), or a gerund left on its own ("Being able
+    to perform these functions over a broad set of workers.")."""
+    root = sentence.root
+    if any(c.dep_ == "mark" and c.lower_ in _SUBORDINATING for c in root.children):
+        return False  # "If we're talking about ...": a condition, its consequence unsaid
+    if any(c.dep_ in _SUBJECT_DEPS for c in root.children):
+        return True  # (a verb the tagger took for a noun, "you can't fine-tune", too)
+    if root.pos_ not in ("VERB", "AUX"):
+        return False
+    if root.tag_ in ("VBZ", "VBP", "VBD") and any(
+        t.pos_ in ("NOUN", "PROPN", "PRON") for t in sentence if t.i < root.i
+    ):
+        return True  # a subject the parser took for a compound: "Federated learning shares"
+    return sentence[0].tag_ == "VB" or any(
+        c.dep_ in ("ccomp", "conj") and any(g.dep_ in _SUBJECT_DEPS for g in c.children)
+        for c in root.children
+    )
+
+
+def _word_count(span) -> int:
+    """Words in a parsed span, not punctuation: an exclamation ("How delightful!")
+    joined to a claim needs no verb."""
+    return sum(1 for t in span if not t.is_punct)
+
+
 def opens_a_clause(doc) -> bool:
     """Whether a parsed piece of speech begins a clause: a subject within its first
     three words ("so we take ...", "the model is ..."), not the middle of a phrase
@@ -356,6 +391,8 @@ class SpacyDrafter:
         doc = parsed[cleaned]
         if len(doc) < 5 or is_fragment(cleaned) or not is_complete(doc):
             return None
+        if not all(has_main_clause(s) for s in doc.sents if _word_count(s) >= 5):
+            return None  # "The data that might be influenced by ...": no verb of its own
         if len(cleaned.split()) > MAX_CARD_WORDS:
             return None  # a paragraph to reread, not a card to recall
         if _LIVE_DEMO.search(cleaned):

@@ -605,3 +605,20 @@ def test_a_blank_never_begins_inside_a_term(pipeline, said, blank):
         else None
     )
     assert whole is None or not splits_a_word(whole)
+
+
+@pytest.mark.parametrize(
+    ("said", "whole"),
+    [
+        ("The data that might be influenced by a person's choices, by competitive IP.", False),
+        ("If we're talking about ensemble models, like random forests and boosting.", False),
+        ("Being able to perform these learning functions over a broad set of workers.", False),
+        ("Federated learning shares parameters without exposing the underlying data.", True),
+        ("Always know what your question is before you look at the data.", True),
+        ("It's cheap, and the model is accurate enough for most phones.", True),
+    ],
+)
+def test_a_card_has_a_main_clause(pipeline, said, whole):
+    from deckgen.extract.drafting import has_main_clause
+
+    assert all(has_main_clause(s) for s in pipeline.nlp(said).sents) is whole
