@@ -105,7 +105,8 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
 )
 @click.option(
     "--speaker",
-    help="Who is speaking: 'I' and 'my' in claims become this name  [default: the speaker]",
+    help="Who is speaking: 'I' and 'my' in claims become this name, or a claim is quoted "
+    "as 'Name: I ...'  [default: the speaker]",
 )
 @click.option(
     "--max-per-hour",

@@ -196,8 +196,33 @@ class _Kept:
 
 
 def is_near_duplicate(a: Claim, b: Claim) -> bool:
-    """The same claim said twice: most of the content words of one are in the other."""
-    return near_duplicate_counts(len(a.key_terms & b.key_terms), len(a.key_terms), len(b.key_terms))
+    """The same claim said twice: most of the content words of one are in the other, or
+    two cards said within a minute hide the same words ("{{c1::20 centimeters}}" twice
+    as a speaker goes back over a point)."""
+    if near_duplicate_counts(len(a.key_terms & b.key_terms), len(a.key_terms), len(b.key_terms)):
+        return True
+    answers = _answer(a.card), _answer(b.card)
+    near = a.sentence.start is not None and b.sentence.start is not None
+    return (
+        near
+        and bool(a.key_terms & b.key_terms)  # (the hidden words are words of both)
+        and abs(a.sentence.start - b.sentence.start) <= _SAME_POINT_SECONDS
+        and answers[0] is not None
+        and answers[0] == answers[1]
+    )
+
+
+# Two cards this close that hide the same words make one point.
+_SAME_POINT_SECONDS = 60.0
+_BLANK = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
+
+
+def _answer(card: Card) -> str | None:
+    """What a card asks to recall, lowercase: its blanks, or its back."""
+    if card.type == "cloze":
+        blanks = _BLANK.findall(card.text or "")
+        return " | ".join(b.lower() for b in blanks) or None
+    return (card.back or "").lower().strip(" .") or None
 
 
 def near_duplicate_counts(shared: int, size_a: int, size_b: int) -> bool:

@@ -157,6 +157,37 @@ _CUT_OPENING = frozenset(["than", "of", "versus", "plus", "whereas", "nor"])
 _SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "csubjpass", "expl"])
 
 
+# Verbs that need their object: a claim ending on one was cut before it.
+_TAKES_AN_OBJECT = frozenset(
+    [
+        "make",
+        "introduce",
+        "use",
+        "take",
+        "give",
+        "get",
+        "put",
+        "bring",
+        "build",
+        "find",
+        "provide",
+        "create",
+        "show",
+        "need",
+        "want",
+        "apply",
+        "add",
+        "call",
+        "define",
+        "include",
+        "produce",
+        "replace",
+        "set",
+        "train",
+    ]
+)
+
+
 def is_complete(doc) -> bool:
     """Whether a parsed claim is a whole sentence: it has a subject (or opens with a
     verb, an instruction), does not open with a word that continues a phrase
@@ -172,6 +203,12 @@ def is_complete(doc) -> bool:
         return False
     if last.pos_ == "PRON" and last.dep_ in _SUBJECT_DEPS:
         return False
+    if (
+        last.pos_ == "VERB"
+        and last.lemma_.lower() in _TAKES_AN_OBJECT
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prt", "dative") for c in last.children)
+    ):
+        return False  # "... then you would want to make.": what it makes went unsaid
     return any(t.dep_ in _SUBJECT_DEPS for t in doc) or first.tag_ == "VB"
 
 

@@ -25,6 +25,24 @@ def test_near_duplicates_become_one_card(pipeline):
     assert len(claims) == 1 and claims[0].card.time == 100.0
 
 
+def test_two_cards_hiding_the_same_words_within_a_minute_are_one(pipeline):
+    from deckgen.cards import Card
+    from deckgen.extract import Claim, Score, Sentence, is_near_duplicate
+
+    def claim(start: float, text: str, cloze: str) -> Claim:
+        card = Card(id=f"c{int(start)}", type="cloze", line=0, text=cloze, sources=("s",))
+        sentence = Sentence(index=int(start), text=text, start=start)
+        return Claim("s", sentence, Score(1.0, ()), card, frozenset(text.lower().split()))
+
+    first = claim(100.0, "voxels of 20 centimeters", "Voxels of {{c1::20 centimeters}}.")
+    again = claim(130.0, "each cell is 20 centimeters", "Each cell is {{c1::20 centimeters}}.")
+    later = claim(400.0, "each cell is 20 centimeters", "Each cell is {{c1::20 centimeters}}.")
+    assert is_near_duplicate(first, again)
+    assert not is_near_duplicate(first, later)  # minutes apart: a point made again
+    other = claim(120.0, "each cell is 5 centimeters", "Each cell is {{c1::5 centimeters}}.")
+    assert not is_near_duplicate(first, other)
+
+
 def test_extraction_is_deterministic(pipeline):
     doc_path = ROOT / "seeds" / "sequoia-transcript.txt"
     from deckgen.sources import load_document

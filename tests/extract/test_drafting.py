@@ -255,6 +255,9 @@ def test_the_hosts_words_are_not_credited_to_the_guest(pipeline):
         ("Than full blown decision trees with many levels.", False),
         ("We spend a lot of time doing ablation studies on the.", False),
         ("Caption text one caption text two caption text three.", False),
+        ("If the weights are sparse enough, then you would want to make.", False),
+        ("So what we do is we introduce.", False),
+        ("Block sparsity is what we decided to use.", True),
     ],
 )
 def test_a_claim_is_a_whole_sentence(pipeline, said, complete):
