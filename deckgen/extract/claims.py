@@ -199,17 +199,14 @@ def is_near_duplicate(a: Claim, b: Claim) -> bool:
     """The same claim said twice: most of the content words of one are in the other, or
     two cards said within a minute hide the same words ("{{c1::20 centimeters}}" twice
     as a speaker goes back over a point)."""
-    if near_duplicate_counts(len(a.key_terms & b.key_terms), len(a.key_terms), len(b.key_terms)):
+    shared = len(a.key_terms & b.key_terms)
+    if near_duplicate_counts(shared, len(a.key_terms), len(b.key_terms)):
         return True
-    answers = _answer(a.card), _answer(b.card)
-    near = a.sentence.start is not None and b.sentence.start is not None
-    return (
-        near
-        and bool(a.key_terms & b.key_terms)  # (the hidden words are words of both)
-        and abs(a.sentence.start - b.sentence.start) <= _SAME_POINT_SECONDS
-        and answers[0] is not None
-        and answers[0] == answers[1]
-    )
+    starts = a.sentence.start, b.sentence.start
+    if not shared or None in starts or abs(starts[0] - starts[1]) > _SAME_POINT_SECONDS:
+        return False  # (hidden words the two share are key terms of both)
+    answer = _answer(a.card)
+    return answer is not None and answer == _answer(b.card)
 
 
 # Two cards this close that hide the same words make one point.

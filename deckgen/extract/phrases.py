@@ -4,7 +4,6 @@ subject and topic, a term or number worth hiding, the words to name the card by)
 
 from __future__ import annotations
 
-import functools
 import re
 
 from deckgen.extract.patterns import content_words
@@ -320,9 +319,8 @@ class TalkWords(dict):
 _EVERYDAY_CONTENT_SHARE = 0.5
 
 
-@functools.cache
 def _everyday_content() -> frozenset[str]:
-    from deckgen.words import common_words
+    from deckgen.words import common_words  # (cached there)
 
     return common_words(_EVERYDAY_CONTENT_SHARE)
 
@@ -354,9 +352,8 @@ def splits_a_word(span) -> bool:
     if span.start == 0:
         return False
     before = doc[span.start - 1]
-    if before.text in ("-", "–") and not before.whitespace_:
-        return True
-    return before.lower_ in _TERM_PREFIXES or (before.text.endswith("-") and not before.whitespace_)
+    hyphenated = before.text.endswith(("-", "–")) and not before.whitespace_
+    return hyphenated or before.lower_ in _TERM_PREFIXES
 
 
 def worth_hiding(span, rewritten: str, counts=None) -> bool:
