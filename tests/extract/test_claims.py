@@ -25,7 +25,7 @@ def test_near_duplicates_become_one_card(pipeline):
     assert len(claims) == 1 and claims[0].card.time == 100.0
 
 
-def test_two_cards_hiding_the_same_words_within_a_minute_are_one(pipeline):
+def test_two_cards_hiding_the_same_words_within_a_minute_are_one():
     from deckgen.cards import Card
     from deckgen.extract import Claim, Score, Sentence, is_near_duplicate
 

@@ -583,31 +583,24 @@ def test_a_single_word_blank_is_not_the_talks_theme(pipeline):
 
 
 @pytest.mark.parametrize(
-    ("said", "blank"),
+    ("said", "blank", "inside"),
     [
+        ("Off policy methods leverage data collected by older policies.", "policy methods", True),
         (
-            "Off policy methods are ones that can leverage data collected by older policies.",
-            "policy methods",
+            "We use model-based reinforcement learning methods for the arm.",
+            "based reinforcement",
+            True,
         ),
-        (
-            "In this setting we use model-based reinforcement learning methods for the arm.",
-            "based reinforcement learning methods",
-        ),
+        ("We use model-based reinforcement learning methods for the arm.", "model-based", False),
+        ("We use model-based reinforcement learning methods for the arm.", "reinforcement", False),
     ],
 )
-def test_a_blank_never_begins_inside_a_term(pipeline, said, blank):
+def test_a_blank_never_begins_inside_a_term(pipeline, said, blank, inside):
     from deckgen.extract.phrases import splits_a_word
 
-    doc = pipeline.nlp(said)
     start = said.index(blank)
-    span = doc.char_span(start, start + len(blank))
-    assert span is not None and splits_a_word(span)
-    whole = (
-        doc.char_span(said.index("reinforcement"), said.index(" methods"))
-        if "model-" in said
-        else None
-    )
-    assert whole is None or not splits_a_word(whole)
+    span = pipeline.nlp(said).char_span(start, start + len(blank))
+    assert span is not None and splits_a_word(span) is inside
 
 
 @pytest.mark.parametrize(
