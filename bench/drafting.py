@@ -13,10 +13,11 @@ for a cloze its hidden spans, for a question its back. Two answers:
 - ``precise``: the shared words are also at least half of deckgen's answer words, so a
   back that repeats the whole claim does not agree just by containing everything.
 
-No part of drafting is learned: the rules are hand-written. Talks are split into the
-ones read while writing the rules (``dev``) and ones kept out of that reading
-(``held``, listed in HELD below); both are printed, the held ones separately, and the
-mean of each. Talks reserved for evaluation (bench/labels.RESERVED and EXTRA_RESERVED)
+What a cloze hides is learned from the curators' cards (bench/train_blanks.py): each
+talk is drafted with a blank chooser trained without it (leave one talk out). The rest
+of drafting is hand-written rules: talks are split into the ones read while writing
+them (``dev``) and ones kept out of that reading (``held``, listed in HELD below); both
+are printed, the held ones separately, and the mean of each. Talks reserved for evaluation (bench/labels.RESERVED and EXTRA_RESERVED)
 are never read here.
 """
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from labels import by_talk, content_words, label_files, matches  # noqa: E402
+import train_blanks  # noqa: E402
+from labels import by_talk, label_files, matches  # noqa: E402
+from train_blanks import answer_words  # noqa: E402
 
 from deckgen.extract import ExtractOptions, extract_claims, load_pipeline  # noqa: E402
 from deckgen.sources import load_document  # noqa: E402
@@ -43,28 +45,15 @@ EXTRA_RESERVED = ("twiml/217-", "twiml/294-", "karpathy-lectures/makemore2")
 # Labelled talks whose cards were never read while writing the drafting rules.
 HELD = ("135-", "232-", "365-", "443-", "86-", "1-clare")
 
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
-_DIGITS = re.compile(r"(?<=\d)[, ](?=\d{3}\b)")
-
-
-def answer_words(card: dict) -> set[str]:
-    """The content words a learner must recall: hidden spans, else the back."""
-    if card.get("cloze") or card.get("text"):
-        text = card.get("cloze") or card.get("text")
-        hidden = " ".join(_CLOZE.findall(text))
-    else:
-        hidden = card.get("back") or ""
-    return content_words(_DIGITS.sub("", hidden))
-
 
 def agreement(ours: set[str], theirs: set[str]) -> tuple[bool, bool]:
     shared = ours & theirs
     return bool(shared), bool(shared) and len(shared) >= 0.5 * len(ours)
 
 
-def evaluate_talk(files, pipeline) -> dict:
+def evaluate_talk(files, pipeline, blanks=None) -> dict:
     doc = load_document(files[0].transcript)
-    options = ExtractOptions(speaker=files[0].speaker or "the speaker")
+    options = ExtractOptions(speaker=files[0].speaker or "the speaker", blanks=blanks)
     claims = extract_claims(doc, "talk", pipeline, options)
     pairs = []
     for f in files:
@@ -121,8 +110,9 @@ def main() -> None:
     }
     rows = []
     started = time.perf_counter()
+    blank_examples = train_blanks.examples()
     for talk, files in talks.items():
-        row = evaluate_talk(files, pipeline)
+        row = evaluate_talk(files, pipeline, train_blanks.fit(blank_examples, without=talk))
         row["held"] = talk.startswith(HELD)
         rows.append(row)
         tag = "held" if row["held"] else "dev "

@@ -1,8 +1,12 @@
-"""Train deckgen's claim selector on the curators' labels and measure it leave-one-talk-out.
+"""Train deckgen's claim selector (and its blank chooser) on the curators' labels, and
+measure the selector leave-one-talk-out.
 
-    python bench/train.py            # measure (leave one talk out), then write deckgen/selector.json
-    python bench/train.py --no-measure   # only train and write the model (about 20 s)
-    python bench/train.py --check    # exit 1 unless deckgen/selector.json is what training gives
+    python bench/train.py            # measure (leave one talk out), then write both models
+    python bench/train.py --no-measure   # only train and write them (about a minute)
+    python bench/train.py --check    # exit 1 unless the shipped models are what training gives
+
+The models: deckgen/selector.json (which claims) and deckgen/blanks.json (which phrase
+a cloze hides; bench/train_blanks.py says how it is trained).
 
 Needs scikit-learn (`pip install '.[test]'`); deckgen itself does not: the model ships as
 plain weights in deckgen/selector.json and is read without it.
@@ -33,9 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import train_blanks  # noqa: E402
 from labels import by_talk, found, label_files, positives  # noqa: E402
 
 from deckgen.extract import claim_units, load_pipeline, split_sentences  # noqa: E402
+from deckgen.extract.blanks import MODEL_FILE as BLANKS_FILE  # noqa: E402
+from deckgen.extract.blanks import BlankModel  # noqa: E402
 from deckgen.extract.learned import MODEL_FILE, Selector, deck, how_said, unit_features  # noqa: E402
 from deckgen.sources import load_document  # noqa: E402
 
@@ -45,6 +52,7 @@ MIN_TALKS = 10  # a word pair is a feature only when units of this many units us
 TARGET_PER_HOUR = 38.0  # the labels' 32-36 claims an hour, and a little room
 THRESHOLDS = [t / 200 for t in range(10, 160)]
 MODEL_PATH = ROOT / "deckgen" / MODEL_FILE
+BLANKS_PATH = ROOT / "deckgen" / BLANKS_FILE
 
 
 @dataclass
@@ -248,14 +256,27 @@ def main() -> None:
             print(f"mean {key}: {np.mean([r[key] for _, _, r in rows]):.3f}")
         print(f"show-talk cards: {sum(r['show'] for _, _, r in rows)}")
     selector = train(talks, extra)
+    blank_examples = train_blanks.examples()
+    blanks = train_blanks.fit(blank_examples)
+    print(f"{len(blank_examples)} phrases a blank could hide", flush=True)
     if args.check:
         same = MODEL_PATH.exists() and same_model(
             Selector.from_json(MODEL_PATH.read_text(encoding="utf-8")), selector
         )
+        same_blanks = BLANKS_PATH.exists() and train_blanks.same_blank_model(
+            BlankModel.from_json(BLANKS_PATH.read_text(encoding="utf-8")), blanks
+        )
         print("shipped model matches training" if same else "shipped model differs: retrain")
-        sys.exit(0 if same else 1)
+        print(
+            "shipped blank model matches training"
+            if same_blanks
+            else "shipped blank model differs: retrain"
+        )
+        sys.exit(0 if same and same_blanks else 1)
     MODEL_PATH.write_text(selector.to_json(), encoding="utf-8")
     print(f"wrote {MODEL_PATH.relative_to(ROOT)} (threshold {selector.threshold:.3f})")
+    BLANKS_PATH.write_text(blanks.to_json(), encoding="utf-8")
+    print(f"wrote {BLANKS_PATH.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from deckgen.align import Alignment
     from deckgen.build import BuildReport
     from deckgen.extract import Claim, Pipeline
+    from deckgen.extract.blanks import BlankModel
     from deckgen.extract.learned import Selector
     from deckgen.workflow import ExtractReport
 
@@ -64,6 +65,7 @@ def extract_claims(
     max_per_hour: float | None = None,
     min_score: float | None = None,
     selector: Selector | None = None,
+    blanks: BlankModel | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Claim]:
     """The claims worth a card in a transcript or summary, each drafted as ``claim.card``.
@@ -71,7 +73,8 @@ def extract_claims(
     ``pipeline`` is a loaded ``Pipeline`` or the name of a spaCy pipeline (default: the
     one ``deckgen extract`` uses); ``source_id`` defaults to the file name's slug;
     ``selector`` is the model that chooses speech's claims (default: the one shipped,
-    see bench/train.py); ``progress`` is told each stage of a long document as (what,
+    see bench/train.py); ``blanks`` the model that chooses what a cloze hides (default:
+    the one shipped, deckgen/blanks.json); ``progress`` is told each stage of a long document as (what,
     done, out of).
     """
     from deckgen import extract
@@ -80,7 +83,9 @@ def extract_claims(
     document = _document(document)
     if not isinstance(pipeline, extract.Pipeline):
         pipeline = extract.load_pipeline(pipeline)
-    options = replace(extract_options(max_per_hour, min_score, speaker), selector=selector)
+    options = replace(
+        extract_options(max_per_hour, min_score, speaker), selector=selector, blanks=blanks
+    )
     return extract.extract_claims(
         document, source_id or source_id_for(document), pipeline, options, progress=progress
     )

@@ -1,8 +1,9 @@
 """A per-source cache of extraction results, so re-runs over unchanged talks are instant.
 
 An entry is keyed by everything its result depends on: the source file's bytes, the
-spaCy pipeline's name and version, deckgen's extractor version, the shipped selector
-model (deckgen/selector.json, which bench/train.py rebuilds) and the extraction options. Change any of them and the entry is simply not found. Entries live in
+spaCy pipeline's name and version, deckgen's extractor version, the shipped models
+(deckgen/selector.json and deckgen/blanks.json, which bench/train.py rebuilds) and the
+extraction options. Change any of them and the entry is simply not found. Entries live in
 ``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``;
 the folder is safe to delete at any time.
 """
@@ -22,7 +23,7 @@ from deckgen.fsutil import write_atomic
 
 # Bump when a change to extraction or alignment changes what they produce, or how
 # what they produce is pickled (14: Sentence, Segment and Word have __slots__).
-EXTRACTOR_VERSION = "17"
+EXTRACTOR_VERSION = "18"
 
 _MODEL_DISTRIBUTIONS = {
     "en_core_web_sm": "en-core-web-sm",
@@ -53,10 +54,13 @@ def model_identity(model: str | None) -> str:
 
 
 @functools.cache
-def selector_digest() -> str:
-    """The shipped selector's bytes, hashed: a retrained model is a new extractor."""
-    data = resources.files("deckgen").joinpath("selector.json").read_bytes()
-    return hashlib.sha256(data).hexdigest()
+def models_digest() -> str:
+    """The shipped models' bytes (the selector's and the blank chooser's), hashed: a
+    retrained model is a new extractor."""
+    digest = hashlib.sha256()
+    for name in ("selector.json", "blanks.json"):
+        digest.update(resources.files("deckgen").joinpath(name).read_bytes())
+    return digest.hexdigest()
 
 
 def key_for(kind: str, parts: dict) -> str:
@@ -65,7 +69,7 @@ def key_for(kind: str, parts: dict) -> str:
             "kind": kind,
             "deckgen": __version__,
             "extractor": EXTRACTOR_VERSION,
-            "selector": selector_digest(),
+            "models": models_digest(),
             **parts,
         },
         sort_keys=True,

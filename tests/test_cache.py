@@ -42,12 +42,12 @@ def test_keys_depend_on_everything_that_changes_the_result():
     assert key_for("alignments", base) != key_for("claims", base)
 
 
-def test_a_retrained_selector_is_a_new_key(monkeypatch):
+def test_a_retrained_model_is_a_new_key(monkeypatch):
     import deckgen.cache
 
     base = {"file": "x", "model": "m==1", "options": "o"}
     shipped = key_for("claims", base)
-    monkeypatch.setattr(deckgen.cache, "selector_digest", lambda: "another model")
+    monkeypatch.setattr(deckgen.cache, "models_digest", lambda: "another model")
     assert key_for("claims", base) != shipped
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from deckgen.cards import Card, slugify, unique_id
 from deckgen.document import Document
+from deckgen.extract.blanks import BlankModel
 from deckgen.extract.drafting import DEFAULT_SPEAKER, DocumentDrafter, Draft, document_drafter
 from deckgen.extract.learned import Selector, choose
 from deckgen.extract.patterns import content_words
@@ -61,6 +62,8 @@ class ExtractOptions:
     # The model that chooses speech's claims; None: the one shipped in the package.
     # (bench/quality.py passes one trained without the talk it measures.)
     selector: Selector | None = None
+    # The model that chooses what a cloze hides; None: the one shipped.
+    blanks: BlankModel | None = None
 
 
 def extract_claims(
@@ -95,7 +98,7 @@ def extract_claims(
             progress=lambda done, total: step("scoring sentences", done, total),
         )
     drafter = document_drafter(
-        doc, pipeline.nlp, sentences, options.speaker, [s for _, s in chosen]
+        doc, pipeline.nlp, sentences, options.speaker, [s for _, s in chosen], options.blanks
     )
     kept = _Kept(taken_ids)
     for number, (score, sentence) in enumerate(_in_batches(chosen, drafter)):

@@ -174,9 +174,9 @@ def test_each_question_form_asks_what_its_back_answers(pipeline, said, front, ba
             "We use gradient descent rather than genetic algorithms for the weights.",
             "We use {{c1::gradient descent}} rather than {{c2::genetic algorithms}} for the weights.",
         ),
-        (  # a list of names, each whole
-            "Microsoft sold Windows, Mac OS and Linux licenses.",
-            "Microsoft sold {{c1::Windows}}, {{c2::Mac OS}} and Linux licenses.",
+        (  # the claim's own term: the phrase the blank model scores highest
+            "The reward model in RLHF is basically like a vibe check.",
+            "The reward model in RLHF is like a {{c1::vibe check}}.",  # filler dropped
         ),
     ],
 )
@@ -416,7 +416,7 @@ def test_a_piece_begun_mid_phrase_does_not_open_a_clause(pipeline, said, opens):
 
 
 def test_a_judgement_is_no_blank(pipeline):
-    from deckgen.extract.phrases import term_blank
+    from deckgen.extract.blanks import term_blank
 
     doc = pipeline.nlp("Writing the tools for developers is an important insight of the year.")
     assert term_blank(doc, doc.text, {"insight": 3, "developers": 3, "tools": 3}) is None

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not LABELS.is_dir(), reason="needs ../shared/lab
 GENERIC = re.compile(r"^What (does|do|did) \S+ (say|recommend|think|draw)")
 # A blank that opens with an article or a quantity word hides filler, not the thing.
 FILLER_BLANK = re.compile(
-    r"\{\{c\d+::(?:a|an|the|this|that|some|a lot|a ton|a bunch|lots)\b", re.IGNORECASE
+    r"\{\{c\d+::(?:a|an|the|this|that|some|a lot|a ton|a bunch|lots)(?:\s|\}\})", re.IGNORECASE
 )
 # Kept out of all reading and tuning (evaluation only): never run here.
 RESERVED = (
