@@ -21,8 +21,8 @@ their recall and the others'. A gold file may name its own `speaker`. The gold f
 also train the selector (bench/train.py), so their recall is not a held-out measure.
 
 Labelled talks (../shared/labels, bench/labels): every talk is extracted end to end
-(selection and drafting) with a selector trained WITHOUT that talk (leave one talk
-out); a label is found when a card's quote is within 15 s and shares half the content
+(selection and drafting) with a selector and a blank chooser trained WITHOUT that talk
+(leave one talk out); a label is found when a card's quote is within 15 s and shares half the content
 words of the shorter quote (bench/labels.py). Reported per talk: recall of the
 curator's claims, of the core claims, cards per hour, show-talk cards and junk; and, on
 the talks labelled twice, the second curator against the first: the human ceiling.
@@ -164,15 +164,19 @@ def report(gold: Path, result: dict, *, show: bool) -> None:
 
 
 def labelled_talks(model: str | None) -> dict:
-    """Every labelled talk, extracted with a selector trained without it."""
+    """Every labelled talk, extracted with a selector (and blank chooser) trained
+    without it."""
     import train
     from labels import found, label_files
 
     from deckgen.extract.selection import _SHOW_TALK
 
     pipeline = deckgen.load_pipeline(model)
+    import train_blanks
+
     talks = train.load_talks()
     extra = train.gold_talks()
+    blank_examples = train_blanks.examples()
     files = {f.talk: f for f in reversed(label_files())}  # the first annotator's
     rows = {}
     print(f"{'talk':44} {'recall':>6} {'core':>5} {'cards/h':>7} {'show':>4} {'junk':>4}")
@@ -181,7 +185,11 @@ def labelled_talks(model: str | None) -> dict:
         labels = files[talk.name]
         doc = deckgen.load_document(labels.transcript)
         claims = deckgen.extract_claims(
-            doc, pipeline=pipeline, speaker=labels.speaker or None, selector=selector
+            doc,
+            pipeline=pipeline,
+            speaker=labels.speaker or None,
+            selector=selector,
+            blanks=train_blanks.fit(blank_examples, without=talk.name),
         )
         cards = [(c.sentence.text, c.card.time) for c in claims]
         hits = found(labels.labels, cards)

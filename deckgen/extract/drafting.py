@@ -187,6 +187,55 @@ _TAKES_AN_OBJECT = frozenset(
 )
 
 
+# Verbs that need what follows them, beyond an object: "we can also do.", "today
+# they're thinking.", "learning a model involves.": the thought was cut off.
+_NEEDS_WHAT_FOLLOWS = _TAKES_AN_OBJECT | frozenset(
+    ["do", "think", "involve", "introduce", "mean", "say", "know", "try", "see", "require"]
+)
+_COMPLEMENTS = frozenset(["dobj", "ccomp", "xcomp", "prt", "dative", "attr", "acomp", "prep"])
+# A clause standing on its own: the sentence's, one joined to it, or an adverbial one.
+_CLAUSE_ROLES = frozenset(["ROOT", "conj", "parataxis", "advcl"])
+# Words that join the cut-off clause to what came before: cut with it.
+_JOINING = frozenset(
+    ["so", "and", "or", "but", "then", "because", "that", "where", "which", "like"]
+)
+# What stays of a claim when its cut-off end is trimmed: enough to say something.
+_KEPT_WORDS = 8
+
+
+def dangling_tail(doc) -> int | None:
+    """Where a claim's last clause begins when that clause was cut off: it ends on a
+    verb that needs what follows it ("... to a question we can also do.", "... transfer
+    learning today they're thinking."). None when the claim ends whole, or when too
+    little would be left before the cut."""
+    words = [t for t in doc if not t.is_punct]
+    if not words:
+        return None
+    last = words[-1]
+    if last.pos_ not in ("VERB", "AUX") or last.lemma_.lower() not in _NEEDS_WHAT_FOLLOWS:
+        return None
+    if last.dep_ not in _CLAUSE_ROLES or any(c.dep_ in _COMPLEMENTS for c in last.children):
+        # Not a clause of its own: a relative clause needs no object ("checked by
+        # anyone we know"), and the rest would miss a complement ("people hoped").
+        return None
+    subject = next((c for c in last.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None:
+        return None
+    # From the clause's first word: its subject, or a word said before it ("today").
+    start = min(c.left_edge.i for c in last.children if c.i < last.i)
+    if start == 0 or not doc[start - 1].whitespace_:
+        return None  # inside a word: "let's say"
+    while start > 0 and doc[start - 1].lower_ in _JOINING:
+        start -= 1
+    kept = [t for t in doc[:start] if not t.is_punct]
+    return start if len(kept) >= _KEPT_WORDS else None
+
+
+def without_tail(doc, start: int) -> str:
+    """The claim's text before ``start``, ended as a sentence."""
+    return doc[:start].text.rstrip(" ,;:-") + "."
+
+
 def is_complete(doc) -> bool:
     """Whether a parsed claim is a whole sentence: it has a subject (or opens with a
     verb, an instruction), does not open with a word that continues a phrase
@@ -433,6 +482,11 @@ class SpacyDrafter:
         claim's own term); else no card."""
         cleaned = clean_claim(claim_text)
         doc = parsed[cleaned]
+        cut = dangling_tail(doc)
+        if cut is not None:
+            # "... to a question we can also do.": the claim without its cut-off end.
+            cleaned = without_tail(doc, cut)
+            doc = parsed.get(cleaned) or self.nlp(cleaned)
         if len(doc) < 5 or is_fragment(cleaned) or not is_complete(doc):
             return None
         if not all(has_main_clause(s) for s in doc.sents if _word_count(s) >= 5):

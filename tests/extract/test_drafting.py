@@ -618,3 +618,44 @@ def test_a_card_has_a_main_clause(pipeline, said, whole):
     from deckgen.extract.drafting import has_main_clause
 
     assert all(has_main_clause(s) for s in pipeline.nlp(said).sents) is whole
+
+
+@pytest.mark.parametrize(
+    "said, kept",
+    [
+        (  # a new clause cut off after its verb: trimmed with the word that joins it
+            "You can learn word vectors from one data set and apply them to another "
+            "and that is a form of transfer learning and today they are thinking.",
+            "You can learn word vectors from one data set and apply them to another "
+            "and that is a form of transfer learning.",
+        ),
+        (  # whole: nothing to trim
+            "Block sparsity is what we decided to use.",
+            None,
+        ),
+        (  # a relative clause needs no object
+            "The simpler models can be double checked by anyone we know.",
+            None,
+        ),
+        (  # too little would be left
+            "So what we do is we introduce.",
+            None,
+        ),
+    ],
+)
+def test_a_cut_off_last_clause_is_trimmed(pipeline, said, kept):
+    from deckgen.extract.drafting import dangling_tail, without_tail
+
+    doc = pipeline.nlp(said)
+    cut = dangling_tail(doc)
+    assert (without_tail(doc, cut) if cut is not None else None) == kept
+
+
+def test_a_card_keeps_its_claim_without_the_cut_off_end(pipeline):
+    card = card_of(
+        pipeline,
+        "Word vectors learned on one data set transfer to another as a form of "
+        "transfer learning and today they are thinking.",
+    )
+    assert card.type == "cloze", card
+    assert card.text.endswith("transfer learning}}.") or card.text.endswith("learning."), card
