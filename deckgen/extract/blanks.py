@@ -21,6 +21,7 @@ from importlib import resources
 
 from deckgen.extract.phrases import (
     ACRONYM,
+    PLAIN_ADJECTIVES,
     WEAK_HEADS,
     is_theme,
     trimmed,
@@ -121,9 +122,13 @@ def candidates(doc) -> list:
             start > 1
             and doc[start - 1].dep_ in ("compound", "amod")
             and doc[start - 1].head.i in range(start, token.i + 1)
+            and doc[start - 1].lower_ not in PLAIN_ADJECTIVES
         ):
             start -= 1
-        found.setdefault((start, token.i + 1), doc[start : token.i + 1])
+        # Without a leading "same" or "couple": "the {{same customer}}" hides nothing.
+        span = trimmed(doc[start : token.i + 1])
+        if len(span):
+            found.setdefault((span.start, span.end), span)
     for entity in doc.ents:
         span = trimmed(entity)
         if len(span) and span.start > 0:

@@ -220,7 +220,7 @@ _APPROXIMATE = _words(
 _BLANK_LEAD = _words(
     "a an the this that these those my our your his her their its some any each every "
     "very pretty really quite more most much many few such other own whole entire "
-    "same certain lot all both"
+    "same certain lot all both couple several fewer different"
 )
 _FILLER_BLANK = _words(
     "ton tons bunch lot lots deal couple play default loop end day way fact general "
@@ -232,7 +232,7 @@ _FILLER_BLANK = _words(
 )
 # An adjective that says how the speaker feels about a thing, not which thing it is:
 # not part of a blank ("a fantastic poster" hides "poster", then is refused).
-_PLAIN_ADJECTIVES = _words(
+PLAIN_ADJECTIVES = _words(
     "fantastic great good nice big huge actual exact inherent certain particular specific "
     "various typical general overall possible real whole entire main major important "
     "interesting amazing incredible awesome cool simple basic obvious new old little small "
@@ -268,7 +268,7 @@ def trimmed(span):
         doc[start].lower_ in _BLANK_LEAD
         or doc[start].tag_ in ("DT", "PRP$")
         or (
-            doc[start].lower_ in _PLAIN_ADJECTIVES
+            doc[start].lower_ in PLAIN_ADJECTIVES
             and start + 1 < end
             and doc[start].head.i == span.root.i  # not "real" of "real estate agent"
         )

@@ -79,3 +79,17 @@ def test_no_candidate_carries_the_sentences_stop(pipeline):
     # The tokenizer keeps the stop inside an abbreviation-like word: "A&M." is one token.
     doc = pipeline.nlp("These papers became the foundations of A&M.")
     assert [s.text for s in candidates(doc) if s.text.endswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    "said, hidden, never",
+    [
+        ("It is not always the same, even for the same customer.", "customer", "same customer"),
+        ("There are a couple strategies for training models.", "strategies", "couple strategies"),
+        ("The main distinction is the scale of the network.", "distinction", "main distinction"),
+    ],
+)
+def test_a_candidate_never_opens_with_a_word_that_only_points(pipeline, said, hidden, never):
+    # Blind readers found "the {{c1::same customer}}", "a {{c1::couple strategies}}".
+    found = [s.text for s in candidates(pipeline.nlp(said))]
+    assert hidden in found and never not in found
