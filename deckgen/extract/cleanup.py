@@ -73,6 +73,18 @@ _JUDGEMENT = re.compile(
     re.IGNORECASE,
 )
 _REPEATED_WORD = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+# "by, by performing", "the results are, are better": a stutter across a comma (words
+# only: "a shape of 1, 1" is two numbers).
+_REPEATED_ACROSS_COMMA = re.compile(r"\b([A-Za-z]+),\s+\1\b", re.IGNORECASE)
+# A frame that announces the claim before saying it: "What we show then is that X",
+# "What can happen is typically X", "The idea here is that X": the claim is X.
+_FRAME = re.compile(
+    r"^(?:what (?:we|i|you|they) (?:\w+ )?(?:show|showed|found|find|see|saw|observed?|noticed?|"
+    r"learned|mean by that)(?: then| now| here)? is,? (?:that )?|"
+    r"what can happen is,? (?:typically,? |that )?|"
+    r"the (?:idea|point|thing) (?:here )?is,? that )",
+    re.IGNORECASE,
+)
 # A restart: words said, abandoned at a dash (or a comma), and said again: "we have,
 # say -- we have an oligopoly" is "we have an oligopoly".
 _W = r"[\w'’]+"
@@ -172,9 +184,11 @@ def _clean_one(text: str) -> str:
     for _ in range(2):
         out = LEADING_FILLERS.sub("", out)
         out = _JUDGEMENT.sub("", out)
+        out = _FRAME.sub("", out)
         for pattern, replacement in _INLINE_FILLERS:
             out = pattern.sub(replacement, out)
     out = _REPEATED_WORD.sub(r"\1", out)
+    out = _REPEATED_ACROSS_COMMA.sub(r"\1", out)
     # "...might come up with a few default apps, but": speech cut off mid-thought.
     out = re.sub(r",?\s+\b(?:but|and|or|so|because)\W*$", "", out, flags=re.IGNORECASE)
     out = re.sub(r"\s+([,.;:!?])", r"\1", out)

@@ -48,6 +48,21 @@ from deckgen.extract.cleanup import clean_claim, third_person
         ("You can use like 100 times less data.", "You can use 100 times less data."),
         ("So like, I mean, my students can't replicate it.", "My students can't replicate it."),
         ("It's what I mean by a baseline.", "It's what I mean by a baseline."),
+        (  # a stutter across a comma; numbers are not one
+            "By, by clustering locally the results are, are better on a grid of 1, 1.",
+            "By clustering locally the results are better on a grid of 1, 1.",
+        ),
+        (  # a frame announcing the claim
+            "What we show then is that one-shot clustering beats random partitions.",
+            "One-shot clustering beats random partitions.",
+        ),
+        (
+            "What can happen is typically the average hides the worst devices.",
+            "The average hides the worst devices.",
+        ),
+        ("The idea here is that personalization helps.", "Personalization helps."),
+        ("What makes it hard is the data.", "What makes it hard is the data."),
+        ("The idea is simple.", "The idea is simple."),
     ],
 )
 def test_fillers_and_stutters_are_removed(spoken: str, clean: str):
