@@ -30,6 +30,12 @@ def test_scores_prefer_claims_to_chatter():
             "Navid is Senior Director of Data Engineering and Machine Learning at Hearst.",
             "biography",
         ),
+        (
+            "Two years ago we acquired a company called Touch Commerce, a live chat platform.",
+            "biography",
+        ),
+        ("We're a management consulting firm, so we pitch our consulting services.", "biography"),
+        ("What interested me about coming to KPMG is that they're an audit firm.", "biography"),
         ("The recording you're about to hear is the first of a handful of interviews.", "junk"),
         ("So well, I'm Carlos, and I've worked on machine learning for a long time.", "junk"),
         ("First of all, congratulations on the acquisition of Turi by Apple.", "junk"),
