@@ -532,6 +532,24 @@ def _tail(pieces: list[str], start: int, end: int) -> str:
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
+def _names_a_term(span, text: str) -> bool:
+    """Whether a subject (its tokens, and ``text`` as the card words it, a pronoun
+    resolved) names something a question can ask about on its own: a name, a term of
+    two or more words ("reward model"), or one word everyday talk does not use
+    ("tokenization"); not "the trend", "the model"."""
+    from deckgen.words import common_words
+
+    if any(t.pos_ == "PROPN" for t in span) or ACRONYM.search(text):
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if w.lower() not in _STOPWORDS]
+    if any(w[0].isupper() for w in words[1:]):
+        return True
+    everyday = common_words(_EVERYDAY_SHARE)
+    return len(words) >= 2 or any(
+        w.lower() not in everyday and w.lower().removesuffix("s") not in everyday for w in words
+    )
+
+
 def definition_question(doc, pieces: list[str]) -> tuple[str, str] | None:
     """ "X is a Y ..." asked "What is X?"; "X means Y", "What does X mean?"; "X is
     called Y", "What is X called?"."""
@@ -541,7 +559,9 @@ def definition_question(doc, pieces: list[str]) -> tuple[str, str] | None:
     subject = subject_phrase(root, pieces)
     if subject is None:
         return None
-    _start, end, x = subject
+    start, end, x = subject
+    if not _names_a_term(doc[start:end], x):
+        return None  # "What is the trend?": which trend was said before, not on the card
     last = len(doc)
     if root.lemma_ == "be" and root.i == end:
         attr = next((c for c in root.children if c.dep_ == "attr" and c.i > root.i), None)

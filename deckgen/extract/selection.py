@@ -149,8 +149,8 @@ _SHOW_TALK = re.compile(
     r"finalist|listening|listeners|dot com|\.com|\w+ slash \w+|cast your vote|(?:please|to) vote|who voted|birthday|"
     r"(?:the|this|our) event|takes? place|join us|register|registration|tickets?|"
     r"(?:and i|we) (?:also )?(?:discuss|explore|chat about|cover)|"
-    r"(?:he|she|(?<=, )(?-i:[A-Z][a-z]+)) (?:also )?(?:shares|discusses|explores|provides|chats about|"
-    r"walks us through))\b",
+    r"(?:he|she|(?<=, )(?-i:[A-Z][a-z]+)) (?:also )?(?:shares|discusses|explores|provides|offers|"
+    r"chats about|walks us through))\b",
     re.IGNORECASE,
 )
 # A guest's biography: "Navid is Senior Director of Data Engineering at Hearst".

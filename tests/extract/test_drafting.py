@@ -659,3 +659,16 @@ def test_a_card_keeps_its_claim_without_the_cut_off_end(pipeline):
     )
     assert card.type == "cloze", card
     assert card.text.endswith("transfer learning}}.") or card.text.endswith("learning."), card
+
+
+def test_a_definition_of_a_vague_subject_is_no_question(pipeline):
+    from deckgen.extract.phrases import definition_question
+
+    # A blind reader found "What is the trend?": which trend was said before it.
+    said = "The trend is a realization of the fact that vision is a service to robots."
+    doc = pipeline.nlp(said)
+    assert definition_question(doc, [t.text_with_ws for t in doc]) is None
+    said = "Backpropagation is a recursive application of the chain rule."
+    doc = pipeline.nlp(said)
+    front, _back = definition_question(doc, [t.text_with_ws for t in doc])
+    assert front == "What is backpropagation?"

@@ -27,6 +27,10 @@ def test_scores_prefer_claims_to_chatter():
         ("First, sign up for the meetup at twimlai.com slash meetup.", "junk"),
         ("Along the way, Kirk shares a great analogy for intelligent automation.", "junk"),
         (
+            "Along the way, Deep offers great insights into what he calls offensive data science.",
+            "junk",
+        ),
+        (
             "Navid is Senior Director of Data Engineering and Machine Learning at Hearst.",
             "biography",
         ),
