@@ -272,6 +272,14 @@ _NEVER = frozenset({"junk", "biography", "question"})
 # A podcast opens with the host's introduction: everything said before the host's first
 # question, when that question comes in the first minutes, is the show, not a claim.
 _INTRO_SECONDS = 300.0
+# ... and everything up to "and now on to the show", when the host says it in the first
+# quarter hour (half of the TWIML episodes; no curator's claim comes before it, and a
+# rhetorical question in the introduction does not end it).
+_ON_TO_THE_SHOW = re.compile(
+    r"\b(?:on to the show|without further ado|let's get (?:into|to) (?:it|the show))\b",
+    re.IGNORECASE,
+)
+_SHOW_STARTS_BY = 900.0
 
 
 def choose(
@@ -347,12 +355,22 @@ def _deck(
 
 def never_cards(units: list[Unit]) -> set[int]:
     """Units that are never a card: show talk, junk, biography, and a podcast's opening
-    before the host's first question."""
+    (before the host's first question, and up to "now on to the show")."""
     never = {n for n, u in enumerate(units) if _never(u)}
     first_question = next(
         ((n, u.sentence.start) for n, u in enumerate(units) if u.features["is-question"]), None
     )
-    return never | set(_opening(first_question))
+    said_on = next(
+        (
+            n
+            for n, u in enumerate(units)
+            if u.sentence.start is not None
+            and u.sentence.start <= _SHOW_STARTS_BY
+            and _ON_TO_THE_SHOW.search(u.sentence.text)
+        ),
+        -1,
+    )
+    return never | set(_opening(first_question)) | set(range(said_on + 1))
 
 
 def _never(unit: Unit) -> bool:

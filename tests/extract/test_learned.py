@@ -55,6 +55,19 @@ def test_the_show_the_intro_and_questions_are_never_cards():
     assert not {4, 5} & never
 
 
+def test_the_introduction_up_to_on_to_the_show_is_never_a_card():
+    talk = units(
+        (10.0, "What does it take to build a data platform that can deliver?"),
+        (200.0, "Offensive and defensive data science differ in what they deliver."),
+        (260.0, "Another great interview, and now on to the show."),
+        (290.0, "Deep, how are you doing today?"),
+        (400.0, "Offensive data science builds the product; defensive data science reports."),
+    )
+    never = never_cards(unit_features(talk, "An interview", duration=900.0))
+    # The rhetorical question at 10 s would end the opening there; the marker ends it.
+    assert {0, 1, 2} <= never and 4 not in never
+
+
 def test_keep_follows_the_threshold_between_a_floor_and_a_cap():
     p = [0.9, 0.1, 0.8, 0.7, 0.2, 0.05]
     assert keep(p, hours=1.0, threshold=0.5, min_per_hour=0, max_per_hour=10) == [0, 2, 3]
