@@ -23,7 +23,7 @@ from deckgen.fsutil import write_atomic
 
 # Bump when a change to extraction or alignment changes what they produce, or how
 # what they produce is pickled (14: Sentence, Segment and Word have __slots__).
-EXTRACTOR_VERSION = "18"
+EXTRACTOR_VERSION = "19"
 
 _MODEL_DISTRIBUTIONS = {
     "en_core_web_sm": "en-core-web-sm",
