@@ -292,7 +292,7 @@ def _talks(folder: Path, count: int) -> list[Path]:
     for i, (one, two) in enumerate(_CLAIMS[:count], start=1):
         path = folder / f"talk{i}.md"
         path.write_text(
-            f"Talk {i} notes.\n\nIt says that {one}.\nThe point is that {two}.\n",
+            f"Talk {i} notes.\n\nIt says that {one}.\nIt adds that {two}.\n",
             encoding="utf-8",
         )
         paths.append(path)
