@@ -26,7 +26,6 @@ from deckgen.extract.phrases import TalkWords
 from deckgen.sources import load_document
 
 C = 0.3  # inverse L2 strength
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")  # as the drafter counts a talk's words
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 _DIGITS = re.compile(r"(?<=\d)[, ](?=\d{3}\b)")
 
@@ -54,11 +53,7 @@ def examples(talks: list[str] | None = None) -> list[Example]:
         if talks is not None and talk not in talks:
             continue
         doc = load_document(files[0].transcript)
-        counts: dict[str, int] = {}
-        for segment in doc.segments:
-            for word in _WORD.findall(segment.text.lower()):
-                counts[word] = counts.get(word, 0) + 1
-        talk_words = TalkWords(counts)
+        talk_words = TalkWords.of(segment.text for segment in doc.segments)
         labels = [label for f in files for label in f.labels]
         texts = [clean_claim(label.quote) for label in labels]
         for label, text, parsed in zip(labels, texts, nlp.pipe(texts), strict=True):

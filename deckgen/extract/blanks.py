@@ -21,6 +21,7 @@ from importlib import resources
 
 from deckgen.extract.phrases import (
     ACRONYM,
+    EVERYDAY_SHARE,
     PLAIN_ADJECTIVES,
     WEAK_HEADS,
     is_theme,
@@ -63,8 +64,6 @@ _BEFORE = (
     "to",
     "and",
 )
-# Used by a tenth of everyday episodes: not a term of the field.
-_EVERYDAY_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ def features(span, counts=None) -> dict[str, float]:
     rare = rare_words(span.text)
     words = [t for t in span if t.is_alpha and t.lower_ not in STOPWORDS]
     said = [counts.get(t.lower_, 0) for t in words] if counts is not None else []
-    everyday = common_words(_EVERYDAY_SHARE)
+    everyday = common_words(EVERYDAY_SHARE)
     out |= {
         "position": span.start / len(doc),
         "one word": float(len(span) == 1),

@@ -37,8 +37,6 @@ DEFAULT_SPEAKER = "the speaker"
 _PARSED_KEPT = 2000
 # The sentences before a claim that may say what its pronoun stands for.
 _CONTEXT_SENTENCES = 2
-# A talk this long says a real term more than once.
-_ATTESTING_WORDS = 2000
 # Longest claim worth a card: a longer one (unpunctuated speech run on) is reread, not
 # recalled.
 MAX_CARD_WORDS = 45
@@ -746,13 +744,8 @@ class ParsedDocumentDrafter(DocumentDrafter):
         blanks: BlankModel | None = None,
     ) -> None:
         super().__init__(sentences, speaker, person, interview)
-        counts: dict[str, int] = {}
-        for s in sentences:
-            for word in _WORD.findall(s.text.lower()):
-                counts[word] = counts.get(word, 0) + 1
-        # A short text cannot tell a word said once from a caption error.
-        enough = sum(counts.values()) >= _ATTESTING_WORDS
-        self.drafter = SpacyDrafter(nlp, speaker, TalkWords(counts) if enough else None, blanks)
+        counts = TalkWords.of(s.text for s in sentences)
+        self.drafter = SpacyDrafter(nlp, speaker, counts, blanks)
         # The parsed sentences, the latest _PARSED_KEPT of them: a long talk's are not
         # all held (a spaCy Doc is tens of kilobytes); a talk of a few hours never
         # parses that many, so none is parsed twice.

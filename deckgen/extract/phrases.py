@@ -8,7 +8,7 @@ import re
 
 from deckgen.extract.patterns import content_words
 from deckgen.words import STOPWORDS as _STOPWORDS
-from deckgen.words import rare_words
+from deckgen.words import WORD, rare_words
 
 ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
 WEAK_HEADS = frozenset(
@@ -242,7 +242,7 @@ PLAIN_ADJECTIVES = _words(
 # of podcast episodes ("basis", "history", "report" and "intent" are everyday; blind
 # readers found "the {{c1::intent}} is ..." and "a {{c1::report}}" guessed, not
 # recalled).
-_EVERYDAY_SHARE = 0.1
+EVERYDAY_SHARE = 0.1
 # "Sparsity is another big lever": a judgement, not a definition to ask about.
 _EVALUATIVE = _words(
     "another good great big huge important interesting key whole first second third last "
@@ -300,8 +300,22 @@ def splits_a_name(span) -> bool:
 THEME_SIZE = 6
 
 
+# A text shorter than this cannot tell a word said once from a caption error.
+_ATTESTING_WORDS = 2000
+
+
 class TalkWords(dict):
     """How often a talk says each word (lowercase), and its theme words."""
+
+    @classmethod
+    def of(cls, texts) -> TalkWords | None:
+        """The words of a talk's ``texts``; None when they are too few to tell a word
+        said once from a caption error."""
+        counts: dict[str, int] = {}
+        for text in texts:
+            for word in WORD.findall(text.lower()):
+                counts[word] = counts.get(word, 0) + 1
+        return cls(counts) if sum(counts.values()) >= _ATTESTING_WORDS else None
 
     def __init__(self, counts: dict[str, int]) -> None:
         super().__init__(counts)
@@ -386,7 +400,7 @@ def is_own_term(token, counts: dict[str, int]) -> bool:
     not once in passing ("trouble"). ``counts``: how often the talk says each word."""
     from deckgen.words import common_words
 
-    everyday = common_words(_EVERYDAY_SHARE)
+    everyday = common_words(EVERYDAY_SHARE)
     lower, lemma = token.lower_, token.lemma_.lower()
     if lower in everyday or lemma in everyday:
         return False
@@ -544,7 +558,7 @@ def _names_a_term(span, text: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if w.lower() not in _STOPWORDS]
     if any(w[0].isupper() for w in words[1:]):
         return True
-    everyday = common_words(_EVERYDAY_SHARE)
+    everyday = common_words(EVERYDAY_SHARE)
     return len(words) >= 2 or any(
         w.lower() not in everyday and w.lower().removesuffix("s") not in everyday for w in words
     )
