@@ -151,14 +151,24 @@ def add_to_cards(
     use_cache: bool = True,
     progress: Callable[[Path], None] | None = None,
     step: Callable[[Path, str, int, int], None] | None = None,
+    llm: str | None = None,
+    llm_url: str | None = None,
+    llm_jobs: int = 4,
 ) -> ExtractReport:
     """``deckgen extract``: the new claims of ``sources`` appended to ``cards_path``
     (created if missing), never touching what is there. The options are those of the
     command: ``title`` and ``url`` name the one new source (``--title``, ``--url``),
     ``media`` is its recording, ``use_cache=False`` is ``--no-cache``. ``progress`` is
     called with each source's path as it is done; ``step`` is told the stages of a
-    source extracted in this process (path, what, done, out of)."""
+    source extracted in this process (path, what, done, out of). ``llm`` names a
+    language model to draft with (``--llm``), at ``llm_url`` (else $OPENAI_BASE_URL)."""
     from deckgen.workflow import extract_to_cards
+
+    endpoint = None
+    if llm is not None:
+        from deckgen.extract.llm import resolve_endpoint
+
+        endpoint = resolve_endpoint(llm, llm_url)
 
     return extract_to_cards(
         Path(cards_path),
@@ -175,6 +185,8 @@ def add_to_cards(
         use_cache=use_cache,
         progress=progress,
         step=step,
+        llm=endpoint,
+        llm_jobs=llm_jobs,
     )
 
 

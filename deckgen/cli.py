@@ -145,6 +145,26 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
     is_flag=True,
     help="Extract every source again instead of reusing cached results.",
 )
+@click.option(
+    "--llm",
+    metavar="MODEL",
+    help="Draft the cards with this language model, served by an OpenAI-compatible API "
+    "(Ollama, llama.cpp's server, vLLM, a hosted API); every card keeps a quote deckgen "
+    "finds in the talk. Without it, nothing is sent anywhere.",
+)
+@click.option(
+    "--llm-url",
+    metavar="URL",
+    help="The API's base URL  [default: $OPENAI_BASE_URL, else https://api.openai.com/v1; "
+    "Ollama: http://localhost:11434/v1]. The key, if any, is read from $OPENAI_API_KEY.",
+)
+@click.option(
+    "--llm-jobs",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Send this many passages to the language model at once.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Show no progress, only the result.")
 def extract(
     sources: tuple[Path, ...],
@@ -159,6 +179,9 @@ def extract(
     url: str | None,
     jobs: int,
     no_cache: bool,
+    llm: str | None,
+    llm_url: str | None,
+    llm_jobs: int,
     quiet: bool,
 ) -> None:
     """Extract the claims worth a card from SOURCES and add them to the cards file.
@@ -173,6 +196,18 @@ def extract(
     """
     from deckgen.workflow import extract_to_cards
 
+    endpoint = None
+    if llm is not None:
+        from deckgen.extract.llm import resolve_endpoint
+
+        endpoint = resolve_endpoint(llm, llm_url)
+        click.echo(
+            f"Drafting with {endpoint.model} at {endpoint.url}: the sources' text is sent "
+            f"to {endpoint.host}.",
+            err=True,
+        )
+    elif llm_url is not None:
+        raise DeckgenError("--llm-url needs --llm MODEL (the model to draft with)")
     settings = {
         "model": model,
         "max_per_hour": max_per_hour,
@@ -184,6 +219,8 @@ def extract(
         "url": url,
         "jobs": jobs,
         "use_cache": not no_cache,
+        "llm": endpoint,
+        "llm_jobs": llm_jobs,
     }
     progress = None if quiet else _Progress()
     bar_shown = progress is not None and progress.terminal and len(sources) > 1
@@ -219,6 +256,8 @@ def extract(
         extra = f" ({', '.join(detail)})" if detail else ""
         added = _count(item.added, "new card")
         click.echo(f"{item.path}: {added} as '{item.source_id}'{new}{extra}")
+    if report.llm is not None:
+        _llm_summary(report.llm)
     verb = "Created" if report.created else "Updated"
     if report.added or report.created:
         click.echo(f"{verb} {report.cards_path}: {_count(report.added, 'card')} added")
@@ -439,6 +478,33 @@ class _Progress:
 def _count(number: int, noun: str) -> str:
     """'1 card', '2 cards', '0 cards'."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _llm_summary(report) -> None:
+    """What the language model drafted and what grounding dropped, and its cost."""
+    for line in report.failed:
+        click.echo(f"warning: {line}", err=True)
+    counts = +report.dropped  # (without the reasons that dropped nothing)
+    dropped = sum(counts.values())
+    reasons = ", ".join(f"{why}: {n}" for why, n in counts.most_common())
+    line = f"{_count(report.drafted, 'card')} drafted, {dropped} dropped"
+    if reasons:
+        line += f" ({reasons})"
+    others = []
+    if report.duplicates:
+        others.append(f"{report.duplicates} near-duplicates")
+    if report.over_budget:
+        others.append(f"{report.over_budget} over the deck size")
+    if others:
+        line += f"; left out: {', '.join(others)}"
+    click.echo(line)
+    cached = (
+        f", {report.cached} of {report.passages} passages from the cache" if report.cached else ""
+    )
+    click.echo(
+        f"Tokens: {report.prompt_tokens:,} sent, {report.completion_tokens:,} received in "
+        f"{_count(report.requests, 'request')}{cached}"
+    )
 
 
 def _table(rows: list[tuple[str, ...]], *, align_numbers: bool = True) -> str:

@@ -9,11 +9,12 @@ everything has succeeded.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from deckgen.cache import Cache, file_digest, key_for, model_identity
@@ -44,6 +45,7 @@ from deckgen.extract import (
     rules_only_warning,
     sentence_splitter,
 )
+from deckgen.extract.llm import DraftReport, Endpoint, LLMDrafter
 from deckgen.fsutil import locked
 from deckgen.reconcile import Outcome, Reconciler, summary_moments
 from deckgen.sources import load_document
@@ -69,6 +71,8 @@ class ExtractReport:
     sources: tuple[SourceReport, ...]
     model: str
     warning: str | None
+    # What drafting with a language model did (--llm), all sources together.
+    llm: DraftReport | None = None
 
     @property
     def added(self) -> int:
@@ -120,6 +124,8 @@ def extract_to_cards(
     title: str | None = None,
     url: str | None = None,
     step: Callable[[Path, str, int, int], None] | None = None,
+    llm: Endpoint | None = None,
+    llm_jobs: int = 4,
 ) -> ExtractReport:
     """Extract claims from ``source_paths`` and append the new ones to ``cards_path``.
 
@@ -129,7 +135,9 @@ def extract_to_cards(
     ``media`` is the recording of the one new source (its ``media:``).
     ``title`` and ``url`` name the one new source (default title: from its file name).
     ``step`` is told the stages of a source extracted in this process (path, what,
-    done, out of), so that a long one can show progress.
+    done, out of), so that a long one can show progress. ``llm`` drafts the cards with
+    that language model instead of the offline drafter, ``llm_jobs`` requests at a time
+    (see deckgen.extract.llm).
     """
     cards_path = Path(cards_path)
     _check_title_and_url(title, url, source_paths)
@@ -148,26 +156,56 @@ def extract_to_cards(
         cache=cache,
         documents=_Documents(cache),
         step=step,
+        drafter=_llm_drafter(llm, llm_jobs, use_cache),
     )
     # The slow part (reading and extracting the sources) runs without the lock; then,
     # holding it, cards.yaml and the state file are read again, since another run may
     # have written them meanwhile, and everything after the extraction is done again
     # (from memory) on what is there now.
-    _propose(run, progress)
-    with locked(cards_path, what="the cards file", error=CardsFileError):
-        proposal = _propose(run, None)
-        if proposal.new_text != proposal.text or proposal.created:
-            write_cards_text(cards_path, proposal.new_text)
-            copy_schema_beside(cards_path, proposal.new_text)
-        proposal.state.remember_proposed(proposal.proposed_ids)
-        save_state(state_path_for(cards_path), proposal.state)
+    try:
+        _propose(run, progress)
+        with locked(cards_path, what="the cards file", error=CardsFileError):
+            proposal = _propose(run, None)
+            if proposal.new_text != proposal.text or proposal.created:
+                write_cards_text(cards_path, proposal.new_text)
+                copy_schema_beside(cards_path, proposal.new_text)
+            proposal.state.remember_proposed(proposal.proposed_ids)
+            save_state(state_path_for(cards_path), proposal.state)
+    finally:
+        if run.drafter is not None:
+            run.drafter.client.close()
     return ExtractReport(
         cards_path=cards_path,
         created=proposal.created,
         sources=tuple(_report(d, proposal.new_claims) for d in proposal.done),
-        model=run.model_id,
-        warning=rules_only_warning(model) if run.model_id.startswith("rules:") else None,
+        model=run.drafter.identity if run.drafter else run.model_id,
+        warning=(
+            rules_only_warning(model)
+            if run.model_id.startswith("rules:") and run.drafter is None
+            else None
+        ),
+        llm=_llm_report(run),
     )
+
+
+def _llm_drafter(llm: Endpoint | None, jobs: int, use_cache: bool) -> LLMDrafter | None:
+    """The language-model drafter for --llm (its answers cached unless --no-cache)."""
+    if llm is None:
+        return None
+    from deckgen.cache import cache_dir
+    from deckgen.extract.llm import ChatClient, LLMDrafter, ModeMemory
+
+    client = ChatClient(llm, memory=ModeMemory(cache_dir() / "llm-modes.json"))
+    return LLMDrafter(client, jobs=jobs, cache=Cache(use_cache))
+
+
+def _llm_report(run: _Run) -> DraftReport | None:
+    if run.drafter is None:
+        return None
+    total = DraftReport()
+    for _claims, report in run.drafted.values():
+        total.add(report)
+    return total
 
 
 class _RunCache(Cache):
@@ -205,6 +243,10 @@ class _Run:
     cache: _RunCache
     documents: _Documents
     step: Callable[[Path, str, int, int], None] | None = None
+    drafter: LLMDrafter | None = None
+    # Per source id: what the language model drafted this run (asked once, reused by
+    # the pass under the lock).
+    drafted: dict[str, tuple[list[Claim], DraftReport]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -231,23 +273,27 @@ def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
     documents = run.documents
     planned = _plan(cards_path, cards_file, run.source_paths, run.summary_of, documents, run.media)
     planned = _named(planned, run.title, run.url, cards_path)
-    claims_by_source = _extract_all(
-        [(p.source.id, p.file.path, p.file.digest) for p in planned],
-        model=run.model,
-        model_id=run.model_id,
-        options=run.options,
-        cache=run.cache,
-        jobs=run.jobs,
-        progress=progress,
-        step=run.step,
-    )
+    if run.drafter is not None:
+        claims_by_source = _draft_all(run, planned, progress)
+    else:
+        claims_by_source = _extract_all(
+            [(p.source.id, p.file.path, p.file.digest) for p in planned],
+            model=run.model,
+            model_id=run.model_id,
+            options=run.options,
+            cache=run.cache,
+            jobs=run.jobs,
+            progress=progress,
+            step=run.step,
+        )
     reconciler = Reconciler(cards_file, state.proposed)
     done = _reconcile(planned, claims_by_source, reconciler, cards_file, documents, run.cache)
     new_claims = reconciler.claims
     start = text if text is not None else _new_file_text(cards_path, done)
     # Group by the source each claim was first found in; merged twins carry both sources.
+    by = f"--llm {run.drafter.client.endpoint.model}" if run.drafter is not None else ""
     additions = [
-        Addition(d.planned.source.id, tuple(_cards_of(new_claims, d.planned.source.id)))
+        Addition(d.planned.source.id, tuple(_cards_of(new_claims, d.planned.source.id)), by)
         for d in done
     ]
     new_sources = [p.source for p in planned if p.is_new]
@@ -605,6 +651,27 @@ def _extract_all(
         cache.put(keys[job[0]], claims)
         if progress is not None:
             progress(job[1])
+    return results
+
+
+def _draft_all(
+    run: _Run, planned: list[_Planned], progress: Callable[[Path], None] | None
+) -> dict[str, list[Claim]]:
+    """Claims per source id, drafted by the language model (once per run: its answers
+    are cached per passage, so a later run sends nothing for unchanged sources)."""
+    results: dict[str, list[Claim]] = {}
+    for plan in planned:
+        source_id, path = plan.source.id, plan.file.path
+        if source_id not in run.drafted:
+            step = functools.partial(run.step, path) if run.step is not None else None
+            if step is not None:
+                step("reading", 0, 0)
+            run.drafted[source_id] = run.drafter.draft(
+                run.documents.load(path), source_id, run.options, progress=step
+            )
+        results[source_id] = run.drafted[source_id][0]
+        if progress is not None:
+            progress(path)
     return results
 
 

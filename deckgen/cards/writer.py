@@ -41,6 +41,8 @@ class Addition:
 
     source_id: str
     cards: tuple[Card, ...]
+    # Who drafted them, when not the offline drafter: "--llm MODEL", named in the header.
+    drafter: str = ""
 
 
 def schema_comment(cards_path: Path) -> str:
@@ -295,7 +297,8 @@ def _cards_edit(text: str, path: Path, root, top: dict, additions: list[Addition
     blocks = []
     for addition in additions:
         body = "".join(render_card(c, dash_indent, key_indent) for c in addition.cards)
-        comment = f"{' ' * dash_indent}# --- added by deckgen extract from {addition.source_id}, {date} ---\n"
+        by = f" {addition.drafter}" if addition.drafter else ""
+        comment = f"{' ' * dash_indent}# --- added by deckgen extract{by} from {addition.source_id}, {date} ---\n"
         blocks.append(comment + body)
     addition_text = "\n".join(blocks)
 

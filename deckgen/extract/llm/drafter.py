@@ -1,0 +1,430 @@
+"""The language-model drafter: a document's passages sent to the model, its cards
+grounded in the talk, the best of them kept.
+
+Per passage (in parallel, ``jobs`` requests at a time): the prompt (prompt.py) goes to
+the server (client.py); an answer that is not the documented JSON gets one repair
+request, and a passage that still fails is reported and skipped, never guessed; a
+passage too long for the model's context is split in two and each half sent. Each
+answer is cached by everything that makes it (the messages, model, server and prompt
+version), so a re-run sends nothing. Then every card is grounded (grounding.py), and
+at most the deck size of the offline path is kept: by importance, spread over the talk,
+near-duplicates dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from deckgen.cache import Cache
+from deckgen.cards import Card
+from deckgen.document import Document
+from deckgen.extract.claims import Claim, ExtractOptions, claim_id, is_near_duplicate
+from deckgen.extract.llm.client import ChatClient, ContextTooLong
+from deckgen.extract.llm.grounding import find_quote, inert, inert_cloze, unsaid_numbers
+from deckgen.extract.llm.passages import Passage, cut_passages
+from deckgen.extract.llm.prompt import (
+    CARD_SCHEMA,
+    PROMPT_VERSION,
+    AnswerError,
+    Drafted,
+    read_answer,
+    repair_prompt,
+    system_prompt,
+    user_prompt,
+)
+from deckgen.extract.patterns import content_words
+from deckgen.extract.selection import Score, card_budget
+from deckgen.extract.sentences import Sentence, split_sentences
+
+# Why a drafted card was dropped, as the closing line names it.
+QUOTE_NOT_FOUND = "quote not in the talk"
+NUMBER_NOT_SAID = "number not in the talk"
+MALFORMED = "not a card"
+# A passage too long for the context is halved at most this many times.
+_MAX_SPLITS = 3
+
+
+@dataclass
+class DraftReport:
+    """What drafting one document with a language model did."""
+
+    passages: int = 0
+    cached: int = 0  # passages answered from the cache
+    failed: list[str] = field(default_factory=list)  # one line per passage skipped
+    drafted: int = 0
+    dropped: Counter = field(default_factory=Counter)
+    duplicates: int = 0
+    over_budget: int = 0
+    kept: int = 0
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: DraftReport) -> None:
+        for name in (
+            "passages", "cached", "drafted", "duplicates", "over_budget", "kept",
+            "requests", "prompt_tokens", "completion_tokens", "seconds",
+        ):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failed.extend(other.failed)
+        self.dropped.update(other.dropped)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A passage (or part of one) and the model's answer for it."""
+
+    passage: Passage
+    content: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    drafted: Drafted
+    card: Card  # without its final id
+    sentence: Sentence
+    quote: str
+    passage: int
+    order: int
+    key_terms: frozenset[str]
+
+
+class LLMDrafter:
+    """Drafts a document's cards with a language model (see the module docstring)."""
+
+    def __init__(
+        self,
+        client: ChatClient,
+        *,
+        jobs: int = 4,
+        cache: Cache | None = None,
+        splitter=None,
+    ) -> None:
+        self.client = client
+        self.jobs = max(1, jobs)
+        self.cache = cache
+        self._splitter = splitter
+        self._lock = threading.Lock()
+
+    @property
+    def identity(self) -> str:
+        endpoint = self.client.endpoint
+        return f"llm:{endpoint.model}@{endpoint.url}#prompt{PROMPT_VERSION}"
+
+    def splitter(self):
+        if self._splitter is None:
+            from deckgen.extract.pipeline import sentence_splitter
+
+            self._splitter = sentence_splitter()
+        return self._splitter
+
+    # ------------------------------------------------------------------- drafting
+
+    def draft(
+        self,
+        doc: Document,
+        source_id: str,
+        options: ExtractOptions | None = None,
+        taken_ids: set[str] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> tuple[list[Claim], DraftReport]:
+        """The kept cards of ``doc`` as claims in the order they are said, and the report."""
+        options = options or ExtractOptions()
+        began = time.monotonic()
+        report = DraftReport()
+        summary = doc.kind == "summary"
+        sentences = [_inert_sentence(s) for s in split_sentences(doc, self.splitter())]
+        passages = cut_passages(sentences, summary=summary)
+        report.passages = len(passages)
+        budget = card_budget(doc, options.max_per_hour)
+        total_words = sum(p.words for p in passages) or 1
+        speakers = tuple(
+            name for name in (options.speaker,) if name and name != ExtractOptions().speaker
+        )
+
+        def messages(piece: Passage, of: int) -> list[dict]:
+            limit = max(2, min(8, math.ceil(2.5 * budget * piece.words / total_words)))
+            end = _end_of(piece, passages, doc)
+            return [
+                {"role": "system", "content": system_prompt(limit)},
+                {
+                    "role": "user",
+                    "content": user_prompt(
+                        piece.text,
+                        title=doc.title,
+                        speakers=speakers,
+                        number=piece.number,
+                        of=of,
+                        start=piece.start,
+                        end=end,
+                        summary=summary,
+                    ),
+                },
+            ]
+
+        pieces = self._ask_all(passages, messages, report, progress)
+        candidates = self._ground(pieces, report)
+        chosen = self._select(candidates, budget, report)
+        claims = self._claims(chosen, source_id, taken_ids)
+        report.kept = len(claims)
+        report.seconds = time.monotonic() - began
+        return claims, report
+
+    def _ask_all(self, passages, messages, report, progress) -> list[_Piece]:
+        step = progress or (lambda _what, _done, _total: None)
+        total = len(passages)
+        answered: dict[int, list[_Piece]] = {}
+        began = time.monotonic()
+        sent_done = 0  # passages answered by the server (not the cache): for the estimate
+        label = f"drafting with {self.client.endpoint.model}"
+        step(label, 0, total)
+        pool = ThreadPoolExecutor(max_workers=self.jobs)
+        try:
+            futures = {
+                pool.submit(self._answer, passage, lambda p: messages(p, total), report): passage
+                for passage in passages
+            }
+            for done, future in enumerate(as_completed(futures), start=1):
+                passage = futures[future]
+                pieces, from_cache = future.result()
+                answered[passage.number] = pieces
+                if not from_cache:
+                    sent_done += 1
+                step(_with_estimate(label, began, sent_done, done, total), done, total)
+        except BaseException:
+            # Ctrl-C or an error that stops the run: what is queued is never sent, and
+            # what was answered is already in the cache.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return [piece for number in sorted(answered) for piece in answered[number]]
+
+    def _answer(self, passage: Passage, messages, report: DraftReport, splits: int = 0):
+        """The answers for ``passage`` (one, or one per part when it had to be split),
+        and whether they all came from the cache."""
+        asked = messages(passage)
+        key = self._key(asked)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if isinstance(cached, str):
+            with self._lock:
+                report.cached += 1
+            return [_Piece(passage, cached)], True
+        try:
+            content = self._ask(asked, report)
+        except ContextTooLong:
+            halves = passage.halves()
+            if halves is None or splits >= _MAX_SPLITS:
+                with self._lock:
+                    report.failed.append(
+                        f"passage {passage.number} ({_where(passage)}): too long for the "
+                        "model's context even when split; skipped"
+                    )
+                return [], False
+            pieces, all_cached = [], True
+            for half in halves:
+                got, from_cache = self._answer(half, messages, report, splits + 1)
+                pieces.extend(got)
+                all_cached = all_cached and from_cache
+            return pieces, all_cached
+        except AnswerError as error:
+            with self._lock:
+                report.failed.append(
+                    f"passage {passage.number} ({_where(passage)}): the model's answer was "
+                    f"not usable, even when asked again ({error}); skipped"
+                )
+            return [], False
+        if self.cache is not None:
+            self.cache.put(key, content)
+        return [_Piece(passage, content)], False
+
+    def _ask(self, asked: list[dict], report: DraftReport) -> str:
+        """The answer's text, once it reads as the documented JSON (one repair request)."""
+        completion = self._complete(asked, report)
+        try:
+            read_answer(completion.content)
+            return completion.content
+        except AnswerError as error:
+            repair = [
+                *asked,
+                {"role": "assistant", "content": completion.content},
+                {"role": "user", "content": repair_prompt(str(error))},
+            ]
+        second = self._complete(repair, report)
+        read_answer(second.content)  # raises AnswerError: the passage is skipped
+        return second.content
+
+    def _complete(self, asked: list[dict], report: DraftReport):
+        completion = self.client.complete(asked, CARD_SCHEMA)
+        with self._lock:
+            report.requests += 1
+            report.prompt_tokens += completion.prompt_tokens
+            report.completion_tokens += completion.completion_tokens
+        return completion
+
+    def _key(self, asked: list[dict]) -> str:
+        endpoint = self.client.endpoint
+        payload = json.dumps(
+            {
+                "kind": "llm-answer",
+                "prompt": PROMPT_VERSION,
+                "model": endpoint.model,
+                "url": endpoint.url,
+                "messages": asked,
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    # ------------------------------------------------------------------- grounding
+
+    def _ground(self, pieces: list[_Piece], report: DraftReport) -> list[_Candidate]:
+        candidates: list[_Candidate] = []
+        for piece in pieces:
+            try:
+                drafted, problems = read_answer(piece.content)
+            except AnswerError:  # a cached answer always reads; kept safe all the same
+                continue
+            report.drafted += len(drafted) + len(problems)
+            if problems:
+                report.dropped[MALFORMED] += len(problems)
+            for card in drafted:
+                candidate = _grounded(card, piece.passage, len(candidates))
+                if isinstance(candidate, str):
+                    report.dropped[candidate] += 1
+                else:
+                    candidates.append(candidate)
+        return candidates
+
+    # ------------------------------------------------------------------- selection
+
+    def _select(
+        self, candidates: list[_Candidate], budget: int, report: DraftReport
+    ) -> list[_Candidate]:
+        """At most ``budget`` cards: the most important first, spread over the talk (of
+        two equally important cards, the one from a passage with fewer cards so far),
+        none a near-duplicate of one kept."""
+        remaining = list(candidates)
+        chosen: list[_Candidate] = []
+        per_passage: Counter = Counter()
+        while remaining and len(chosen) < budget:
+            best = min(
+                remaining,
+                key=lambda c: (-c.drafted.importance, per_passage[c.passage], c.order),
+            )
+            remaining.remove(best)
+            probe = _as_claim(best, best.card)
+            if any(is_near_duplicate(probe, _as_claim(c, c.card)) for c in chosen):
+                report.duplicates += 1
+                continue
+            chosen.append(best)
+            per_passage[best.passage] += 1
+        report.over_budget += len(remaining)
+        return sorted(chosen, key=lambda c: (c.sentence.index, c.order))
+
+    def _claims(
+        self, chosen: list[_Candidate], source_id: str, taken_ids: set[str] | None
+    ) -> list[Claim]:
+        taken = set(taken_ids or ())
+        claims = []
+        for candidate in chosen:
+            words = content_words(_visible(candidate.card))
+            card = _with(candidate.card, id=claim_id(words, taken), sources=(source_id,))
+            claims.append(_as_claim(candidate, card, source_id))
+        return claims
+
+
+# ----------------------------------------------------------------------- helpers
+
+
+def _inert_sentence(sentence: Sentence) -> Sentence:
+    text = inert(sentence.text)
+    if text == sentence.text:
+        return sentence
+    from dataclasses import replace
+
+    return replace(sentence, text=text)
+
+
+def _end_of(piece: Passage, passages: Sequence[Passage], doc: Document) -> float | None:
+    later = [p.start for p in passages if p.number > piece.number and p.start is not None]
+    if later:
+        return later[0]
+    return doc.duration if piece.start is not None else None
+
+
+def _where(passage: Passage) -> str:
+    from deckgen.timecode import format_clock
+
+    if passage.start is not None:
+        return f"from {format_clock(passage.start)}"
+    return f"sentence {passage.sentences[0].index + 1}"
+
+
+def _with_estimate(label: str, began: float, sent: int, done: int, total: int) -> str:
+    """The progress label, with the time left once a passage was answered by the server."""
+    if not sent or done >= total:
+        return label
+    per_passage = (time.monotonic() - began) / sent
+    left = per_passage * (total - done)
+    if left < 90:
+        return f"{label}, about {max(1, round(left))} s left"
+    return f"{label}, about {round(left / 60)} min left"
+
+
+def _grounded(card: Drafted, passage: Passage, order: int) -> _Candidate | str:
+    """The card placed in the talk, or why it was dropped."""
+    if card.type == "cloze":
+        text = inert_cloze(card.text)
+        if text is None:
+            return MALFORMED
+        made = Card(id="", type="cloze", line=0, text=text)
+    else:
+        made = Card(id="", type="basic", line=0, front=inert(card.front), back=inert(card.back))
+    texts = [s.text for s in passage.sentences]
+    found = find_quote(card.quote, texts)
+    if found is None:
+        return QUOTE_NOT_FOUND
+    if unsaid_numbers(_visible(made), passage.text):
+        return NUMBER_NOT_SAID
+    sentence = passage.sentences[found.first]
+    quote = " ".join(texts[found.first : found.last + 1])
+    timed = sentence.start is not None
+    made = _with(
+        made,
+        time=float(math.floor(sentence.start)) if timed else None,
+        quote=quote,
+        paragraph=sentence.paragraph if not timed else None,
+    )
+    terms = frozenset(content_words(_visible(made)))
+    return _Candidate(card, made, sentence, quote, passage.number, order, terms)
+
+
+def _visible(card: Card) -> str:
+    """What the card says, cloze marks removed."""
+    if card.type == "cloze":
+        import re
+
+        return re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", card.text or "")
+    return f"{card.front or ''} {card.back or ''}"
+
+
+def _with(card: Card, **changes) -> Card:
+    from dataclasses import replace
+
+    return replace(card, **changes)
+
+
+def _as_claim(candidate: _Candidate, card: Card, source_id: str = "") -> Claim:
+    score = Score(
+        float(candidate.drafted.importance), ("llm", f"importance {candidate.drafted.importance}")
+    )
+    return Claim(source_id, candidate.sentence, score, card, candidate.key_terms)

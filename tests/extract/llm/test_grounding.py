@@ -1,0 +1,123 @@
+"""Grounding: quotes found in the passage, numbers the passage says, inert card text."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckgen.extract.llm.grounding import (
+    find_quote,
+    inert,
+    inert_cloze,
+    normal_words,
+    unsaid_numbers,
+)
+
+PASSAGE = [
+    "Welcome back to the show.",
+    "And so um the thing about our brains is they run on something like 20 watts,",
+    "which is you know nothing compared to a GPU cluster.",
+    "That's why I think efficiency matters.",
+]
+
+
+def test_normal_words_drop_case_punctuation_and_fillers():
+    assert normal_words("So, um, you know, the GPT-4 model's 1,000 params: 20% better") == [
+        "so", "the", "gpt", "4", "models", "1000", "params", "20", "percent", "better",
+    ]  # fmt: skip
+
+
+def test_a_verbatim_quote_is_found_in_the_sentence_it_begins_in():
+    found = find_quote("the thing about our brains is they run on something like 20 watts", PASSAGE)
+    assert (found.first, found.last, found.edits) == (1, 1, 0)
+
+
+def test_a_quote_across_sentences_spans_them():
+    found = find_quote("20 watts, which is nothing compared to a GPU cluster", PASSAGE)
+    assert (found.first, found.last) == (1, 2)
+
+
+def test_case_punctuation_and_fillers_do_not_count():
+    found = find_quote(
+        "THE THING about our brains... is they run on something like 20 Watts", PASSAGE
+    )
+    assert found is not None and found.edits == 0
+
+
+def test_a_caption_word_or_two_may_differ():
+    # "brains" misheard as "brain", "something like" left out: 3 words of 12 differ.
+    assert find_quote("the thing about our brain is they run on 20 watts", PASSAGE) is None
+    found = find_quote("the thing about our brain is they run on something like 20 watts", PASSAGE)
+    assert found is not None and found.edits == 1
+
+
+def test_a_paraphrase_is_not_found():
+    assert find_quote("our brain uses about twenty watts of power", PASSAGE) is None
+
+
+def test_another_number_is_never_a_caption_slip():
+    assert (
+        find_quote("the thing about our brains is they run on something like 30 watts", PASSAGE)
+        is None
+    )
+    # Leaving the number out, or adding one, is not a slip either.
+    assert (
+        find_quote("the thing about our brains is they run on 50 something like watts", PASSAGE)
+        is None
+    )
+
+
+def test_a_quote_too_short_places_nothing():
+    assert find_quote("20 watts", PASSAGE) is None
+    assert find_quote("", PASSAGE) is None
+
+
+@pytest.mark.parametrize(
+    ("card", "passage", "unsaid"),
+    [
+        ("The brain runs on {{c1::20 watts}}.", "something like 20 watts", set()),
+        ("The brain runs on {{c1::25 watts}}.", "something like 20 watts", {25.0}),
+        ("A GPU cluster uses two thousand watts.", "about 2,000 watts", set()),
+        ("It costs 2,000 dollars.", "two thousand dollars", set()),
+        ("It has 1.8 trillion parameters.", "one point eight trillion", {1.8}),
+        ("There are twelve layers.", "a dozen layers", set()),
+        ("One of the ideas is attention.", "attention is the idea", set()),
+        ("A hundred GPUs.", "a hundred GPUs", set()),
+        ("In 2017 transformers came.", "in twenty seventeen", {2017.0}),
+    ],
+)
+def test_numbers_the_card_states_must_be_said(card, passage, unsaid):
+    assert unsaid_numbers(card, passage) == unsaid
+
+
+def test_the_cloze_mark_is_no_number():
+    assert unsaid_numbers("{{c1::attention}} is all you need", "attention is all you need") == set()
+
+
+def test_media_tags_and_cloze_syntax_are_made_inert():
+    assert inert("[sound:evil.mp3] and [anki:tts]x[/anki:tts]") == (
+        "[ sound:evil.mp3] and [ anki:tts]x[ /anki:tts]"
+    )
+    assert inert("say {{c1::x}} here") == "say { {c1::x} } here"
+    assert inert("plain [brackets] stay") == "plain [brackets] stay"
+
+
+def test_a_cloze_keeps_one_blank():
+    assert inert_cloze("The {{c1::CPU}} and the {{c2::RAM}}.") == "The {{c1::CPU}} and the RAM."
+    assert (
+        inert_cloze("The {{c3::CPU::hint}} [sound:x.mp3]") == "The {{c1::CPU::hint}} [ sound:x.mp3]"
+    )
+    assert inert_cloze("No blank here.") is None
+    assert inert_cloze("An {{c1:: }} empty blank.") is None
+
+
+@pytest.mark.parametrize(
+    ("card", "passage", "unsaid"),
+    [
+        ("Trained on {{c1::H100}} GPUs.", "we trained on H100s", set()),
+        ("Trained on {{c1::H200}} GPUs.", "we trained on H100s", {"h200"}),
+        ("GPT4 is better than GPT-3.5.", "gpt 4 beats gpt-3.5", set()),
+        ("A { {c1::vibe} } check [ sound:evil.mp3]", "a vibe check", {"mp3"}),
+    ],
+)
+def test_a_number_in_a_name_is_checked_as_the_name(card, passage, unsaid):
+    assert unsaid_numbers(card, passage) == unsaid
