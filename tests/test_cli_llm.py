@@ -1,0 +1,199 @@
+"""deckgen extract --llm, end to end through the command line, against a scripted
+OpenAI-compatible server on 127.0.0.1 (real HTTP), on the seeds' real transcript."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.cards import check_cards
+from deckgen.extract.llm.grounding import find_quote
+from deckgen.extract.pipeline import sentence_splitter
+from deckgen.extract.sentences import split_sentences
+from deckgen.sources import load_document
+from tests.conftest import ROOT, import_apkg
+from tests.extract.llm.fakeserver import FakeServer, completion, contract_model, passage_of
+
+TALK = "seeds/sequoia-transcript.txt"
+SUMMARY = "seeds/sequoia-summary.txt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli_main(), list(args))
+
+
+def cli_main():
+    from deckgen.cli import cli
+
+    return cli
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "seeds").mkdir()
+    for name in (TALK, SUMMARY):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def extract(folder: Path, server: FakeServer, *extra: str):
+    return run(
+        "extract", "--cards", str(folder / "cards.yaml"), "--llm", "fake-model",
+        "--llm-url", server.url, "--speaker", "Karpathy", *extra,
+    )  # fmt: skip
+
+
+def test_extract_with_a_model_grounds_every_card_in_the_talk(folder: Path, collection):
+    with FakeServer(contract_model) as server:
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Drafting with fake-model at {server.url}: the sources' text is sent to 127.0.0.1:"
+        in result.output
+    )
+    assert re.search(r"^\d+ cards drafted, 0 dropped", result.output, re.M)
+    assert re.search(r"^Tokens: [\d,]+ sent, [\d,]+ received in \d+ requests$", result.output, re.M)
+    text = (folder / "cards.yaml").read_text()
+    assert "# --- added by deckgen extract --llm fake-model from sequoia-transcript, " in text
+
+    cards_file = check_cards(folder / "cards.yaml")  # deckgen check: no problem
+    assert len(cards_file.cards) > 5
+    doc = load_document(folder / TALK)
+    sentences = split_sentences(doc, sentence_splitter())
+    texts = [s.text for s in sentences]
+    for card in cards_file.cards:
+        found = find_quote(card.quote, texts)
+        assert found is not None, card.quote
+        assert abs(card.time - sentences[found.first].start) <= 5, card.id
+
+    result = run("build", "--cards", str(folder / "cards.yaml"), "-o", str(folder / "deck.apkg"))
+    assert result.exit_code == 0, result.output
+    import_apkg(collection, folder / "deck.apkg")
+    assert collection.note_count() == len(cards_file.cards)
+
+
+def test_a_rerun_sends_nothing_and_adds_nothing(folder: Path):
+    with FakeServer(contract_model) as server:
+        assert extract(folder, server, str(folder / TALK)).exit_code == 0
+        sent = len(server.requests)
+        before = (folder / "cards.yaml").read_bytes()
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == sent
+    assert "Tokens: 0 sent, 0 received in 0 requests" in result.output
+    assert "unchanged: no new cards" in result.output
+    assert (folder / "cards.yaml").read_bytes() == before
+
+
+def test_a_summary_is_drafted_from_its_own_text_and_timed_in_the_talk(folder: Path):
+    def every_sentence(body):  # a card for each sentence of 10+ words
+        cards = []
+        for sentence in re.split(r"(?<=[.!?])\s+", passage_of(body)):
+            words = sentence.split()
+            if len(words) >= 10:
+                text = sentence.replace(words[-1], "{{c1::" + words[-1].strip(".") + "}}.", 1)
+                quote = " ".join(words[:12])
+                cards.append({"type": "cloze", "text": text, "quote": quote, "importance": 2})
+        return 200, completion(json.dumps({"cards": cards}))
+
+    with FakeServer(contract_model) as server:
+        assert extract(folder, server, str(folder / TALK)).exit_code == 0
+    with FakeServer(every_sentence) as server:
+        result = extract(
+            folder, server, "--summary-of", "sequoia-transcript", str(folder / SUMMARY)
+        )
+    assert result.exit_code == 0, result.output
+    summary_prompts = [
+        b for b in server.requests if "a written summary of the talk" in b["messages"][1]["content"]
+    ]
+    assert summary_prompts
+    cards_file = check_cards(folder / "cards.yaml")
+    from_summary = [c for c in cards_file.cards if "sequoia-summary" in c.sources]
+    assert from_summary
+    # The summary's claims found in the talk carry the talk's time.
+    assert any(c.time is not None for c in from_summary)
+
+
+def test_the_server_not_running_changes_nothing(folder: Path):
+    cards = folder / "cards.yaml"
+    cards.write_text("deck:\n  name: Mine\n  id: 1234\n# my note\nsources:\ncards:\n")
+    before = cards.read_bytes()
+    result = run(
+        "extract",
+        "--cards",
+        str(cards),
+        "--llm",
+        "m",
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        str(folder / TALK),
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "error: cannot reach the language model server at http://127.0.0.1:9/v1: start the "
+        "server (Ollama: 'ollama serve', then 'ollama pull MODEL'; llama.cpp: 'llama-server -m "
+        "MODEL.gguf --port 8080' with --llm-url http://localhost:8080/v1), or give --llm-url"
+    )
+    assert cards.read_bytes() == before
+
+
+def test_an_unknown_model_lists_what_the_server_serves(folder: Path):
+    def ollama(body):
+        return 404, {
+            "error": {"message": f'model "{body["model"]}" not found, try pulling it first'}
+        }
+
+    with FakeServer(ollama, models=("llama3.1:8b",)) as server:
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 1
+    assert "error: model 'fake-model' is not served at" in result.output
+    assert "(it serves: llama3.1:8b)" in result.output
+    assert not (folder / "cards.yaml").exists()
+
+
+def test_a_passage_the_model_cannot_answer_is_reported_and_skipped(folder: Path):
+    def sometimes(body):
+        if "Passage 2 of" in body["messages"][1]["content"]:
+            return 200, completion("I cannot help with that.")
+        return contract_model(body)
+
+    with FakeServer(sometimes) as server:
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert "warning: passage 2 (from " in result.output
+    assert "not usable, even when asked again (it is not JSON" in result.output
+
+
+def test_llm_url_without_llm():
+    result = run("extract", "--llm-url", "http://localhost:11434/v1", "talk.vtt")
+    assert result.exit_code == 1
+    assert result.output == "error: --llm-url needs --llm MODEL (the model to draft with)\n"
+
+
+def test_without_llm_nothing_is_sent(folder: Path, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    result = run("extract", "--cards", str(folder / "cards.yaml"), str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert "Drafting with" not in result.output
+    assert "--llm" not in (folder / "cards.yaml").read_text()
+
+
+def test_the_documented_answer_shape_is_accepted_from_any_server(folder: Path):
+    # Exactly the issue's shape, no structured output: a server that refuses it.
+    def plain(body):
+        if "response_format" in body:
+            return 400, {"error": {"message": "response_format is not supported"}}
+        status, answer = contract_model(body)
+        content = answer["choices"][0]["message"]["content"]
+        assert set(json.loads(content)) == {"cards"}
+        return status, answer
+
+    with FakeServer(plain) as server:
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert check_cards(folder / "cards.yaml").cards
