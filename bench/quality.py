@@ -6,6 +6,7 @@ gold files: recall, cards per hour, junk rate.
     python bench/quality.py --gold bench/gold-seeds.yaml   # one gold file only
     python bench/quality.py --lectures DIR       # also extract each lecture and show its cards
     python bench/quality.py --json out.json
+    python bench/quality.py --llm MODEL --llm-url URL [--llm-jobs N] [--talks N]
 
 A gold claim is covered when one card from its source contains all its terms
 (case-insensitive) and, when the claim has a time window, the card's time is inside
@@ -26,6 +27,11 @@ Labelled talks (../shared/labels, bench/labels): every talk is extracted end to 
 words of the shorter quote (bench/labels.py). Reported per talk: recall of the
 curator's claims, of the core claims, cards per hour, show-talk cards and junk; and, on
 the talks labelled twice, the second curator against the first: the human ceiling.
+
+With --llm, the labelled talks are drafted by that language model instead (deckgen
+extract --llm: nothing is trained, so every talk is unseen by it), measured by the same
+rule, and also reported: the share of drafted cards that grounding dropped, and the
+tokens and wall time per hour of talk. --talks N measures only the first N talks.
 """
 
 from __future__ import annotations
@@ -242,6 +248,83 @@ def labelled_talks(model: str | None) -> dict:
     return {"talks": rows, "mean": mean, "junk_rate": round(junk, 3), "ceiling": ceiling}
 
 
+def llm_talks(args) -> dict:
+    """Every labelled talk drafted by a language model, measured as labelled_talks does."""
+    from labels import found, label_files
+
+    from deckgen.cache import Cache
+    from deckgen.extract import ExtractOptions
+    from deckgen.extract.llm import ChatClient, LLMDrafter, resolve_endpoint
+    from deckgen.extract.selection import _SHOW_TALK
+
+    endpoint = resolve_endpoint(args.llm, args.llm_url)
+    print(f"drafting with {endpoint.model} at {endpoint.url}", flush=True)
+    drafter = LLMDrafter(ChatClient(endpoint), jobs=args.llm_jobs, cache=Cache())
+    files = {}
+    for f in reversed(label_files()):
+        files[f.talk] = f  # the first annotator's
+    names = sorted(files)[: args.talks] if args.talks else sorted(files)
+    rows = {}
+    header = f"{'talk':44} {'recall':>6} {'core':>5} {'cards/h':>7} {'show':>4} {'junk':>4}"
+    print(header + f" {'dropped':>7} {'tok/h':>8} {'s/h':>6}")
+    for name in names:
+        labels = files[name]
+        doc = deckgen.load_document(labels.transcript)
+        options = ExtractOptions(speaker=labels.speaker or "the speaker")
+        if args.max_per_hour:
+            options = ExtractOptions(speaker=options.speaker, max_per_hour=args.max_per_hour)
+        claims, rep = drafter.draft(doc, "talk", options)
+        cards = [(c.card.quote, c.card.time) for c in claims]
+        hits = found(labels.labels, cards)
+        core = [h for h, lab in zip(hits, labels.labels, strict=True) if lab.priority == "core"]
+        hours = labels.hours or (doc.duration or 3600) / 3600
+        row = {
+            "recall": round(sum(hits) / len(hits), 3),
+            "core": round(sum(core) / max(1, len(core)), 3),
+            "per_hour": round(len(claims) / hours, 1),
+            "show_talk": sum(1 for c in claims if _SHOW_TALK.search(c.card.quote or "")),
+            "junk": sum(1 for c in claims if is_junk(c.card)),
+            "cards": len(claims),
+            "drafted": rep.drafted,
+            "dropped": dict(rep.dropped),
+            "dropped_share": round(sum(rep.dropped.values()) / max(1, rep.drafted), 3),
+            "tokens_per_hour": round((rep.prompt_tokens + rep.completion_tokens) / hours),
+            "seconds_per_hour": round(rep.seconds / hours, 1),
+            "failed_passages": len(rep.failed),
+        }
+        rows[name] = row
+        print(
+            f"{name[:44]:44} {row['recall']:6.2f} {row['core']:5.2f} {row['per_hour']:7.1f} "
+            f"{row['show_talk']:4} {row['junk']:4} {row['dropped_share']:7.1%} "
+            f"{row['tokens_per_hour']:8} {row['seconds_per_hour']:6}",
+            flush=True,
+        )
+    drafter.client.close()
+    if not rows:
+        return {}
+    mean = {
+        k: round(sum(r[k] for r in rows.values()) / len(rows), 3)
+        for k in ("recall", "core", "per_hour", "tokens_per_hour", "seconds_per_hour")
+    }
+    cards = sum(r["cards"] for r in rows.values())
+    drafted = sum(r["drafted"] for r in rows.values())
+    dropped = sum(sum(r["dropped"].values()) for r in rows.values())
+    junk = sum(r["junk"] for r in rows.values()) / max(1, cards)
+    print(
+        f"{'mean over ' + str(len(rows)) + ' talks':44} {mean['recall']:6.2f} {mean['core']:5.2f} "
+        f"{mean['per_hour']:7.1f} {sum(r['show_talk'] for r in rows.values()):4} {junk:4.1%} "
+        f"{dropped / max(1, drafted):7.1%} {mean['tokens_per_hour']:8} {mean['seconds_per_hour']:6}"
+    )
+    return {
+        "model": endpoint.model,
+        "url": endpoint.url,
+        "talks": rows,
+        "mean": mean,
+        "junk_rate": round(junk, 3),
+        "dropped_share": round(dropped / max(1, drafted), 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -256,7 +339,16 @@ def main() -> None:
     parser.add_argument(
         "--no-labels", action="store_true", help="skip the labelled talks (about 6 minutes)"
     )
+    parser.add_argument("--llm", metavar="MODEL", help="draft the labelled talks with this model")
+    parser.add_argument("--llm-url", metavar="URL", help="its API (default: $OPENAI_BASE_URL)")
+    parser.add_argument("--llm-jobs", type=int, default=4, help="requests at a time")
+    parser.add_argument("--talks", type=int, help="--llm: measure only the first N talks")
     args = parser.parse_args()
+    if args.llm:
+        result = llm_talks(args)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1))
+        return
     options = {"speaker": args.speaker, "max_per_hour": args.max_per_hour or None}
     golds = gold_files(
         args.gold, "gold-seeds.yaml", "gold-stateofGPT.yaml", "gold-twiml-guestrin.yaml"
