@@ -197,3 +197,33 @@ def test_the_documented_answer_shape_is_accepted_from_any_server(folder: Path):
         result = extract(folder, server, str(folder / TALK))
     assert result.exit_code == 0, result.output
     assert check_cards(folder / "cards.yaml").cards
+
+
+def test_a_deleted_card_stays_deleted(folder: Path):
+    with FakeServer(contract_model) as server:
+        assert extract(folder, server, str(folder / TALK)).exit_code == 0
+        cards = folder / "cards.yaml"
+        text = cards.read_text()
+        first = check_cards(cards).cards[0]
+        # Delete the first card's block by hand.
+        start = text.index(f"  - id: {first.id}\n")
+        end = text.index("  - id: ", start + 1)
+        cards.write_text(text[:start] + text[end:])
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert "1 deleted or renamed earlier" in result.output
+    assert first.id not in {c.id for c in check_cards(cards).cards}
+
+
+def test_a_card_already_in_the_file_is_not_drafted_again(folder: Path):
+    with FakeServer(contract_model) as server:
+        assert extract(folder, server, str(folder / TALK)).exit_code == 0
+        cards = folder / "cards.yaml"
+        first = check_cards(cards).cards[0]
+        # The person rewords the card under a new id: the same claim, not proposed again.
+        text = cards.read_text().replace(f"id: {first.id}\n", "id: my-own-wording\n", 1)
+        cards.write_text(text)
+        (folder / "cards.state.json").unlink()
+        result = extract(folder, server, str(folder / TALK))
+    assert result.exit_code == 0, result.output
+    assert "0 new cards" in result.output and "already in the file" in result.output

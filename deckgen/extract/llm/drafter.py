@@ -107,12 +107,12 @@ class LLMDrafter:
         *,
         jobs: int = 4,
         cache: Cache | None = None,
-        splitter=None,
+        pipeline=None,
     ) -> None:
         self.client = client
         self.jobs = max(1, jobs)
         self.cache = cache
-        self._splitter = splitter
+        self._pipeline = pipeline
         self._lock = threading.Lock()
 
     @property
@@ -120,12 +120,14 @@ class LLMDrafter:
         endpoint = self.client.endpoint
         return f"llm:{endpoint.model}@{endpoint.url}#prompt{PROMPT_VERSION}"
 
-    def splitter(self):
-        if self._splitter is None:
-            from deckgen.extract.pipeline import sentence_splitter
+    def pipeline(self):
+        """The spaCy pipeline that splits the talk into sentences: its parse finds where
+        long unpunctuated speech ends a sentence, so a passage ends at one."""
+        if self._pipeline is None:
+            from deckgen.extract.pipeline import load_pipeline
 
-            self._splitter = sentence_splitter()
-        return self._splitter
+            self._pipeline = load_pipeline()
+        return self._pipeline
 
     # ------------------------------------------------------------------- drafting
 
@@ -142,7 +144,10 @@ class LLMDrafter:
         began = time.monotonic()
         report = DraftReport()
         summary = doc.kind == "summary"
-        sentences = [_inert_sentence(s) for s in split_sentences(doc, self.splitter())]
+        pipeline = self.pipeline()
+        sentences = [
+            _inert_sentence(s) for s in split_sentences(doc, pipeline.splitter, pipeline.nlp)
+        ]
         passages = cut_passages(sentences, summary=summary)
         report.passages = len(passages)
         budget = card_budget(doc, options.max_per_hour)
