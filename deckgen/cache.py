@@ -18,8 +18,8 @@ import pickle
 from importlib import metadata, resources, util
 from pathlib import Path
 
-from deckgen import __version__
 from deckgen.fsutil import write_atomic
+from deckgen.version import __version__
 
 # Bump when a change to extraction or alignment changes what they produce, or how
 # what they produce is pickled (14: Sentence, Segment and Word have __slots__).
