@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from deckgen.cache import Cache, file_digest, key_for, model_identity
+from deckgen.cache import Cache, file_digest, key_for
 from deckgen.cards import (
     URL_PATTERN,
     Addition,
@@ -41,6 +41,7 @@ from deckgen.extract import (
     ExtractOptions,
     extract_claims,
     load_pipeline,
+    model_identity,
     rules_only_warning,
     sentence_splitter,
 )

@@ -33,6 +33,7 @@ from deckgen.extract.pipeline import (
     MODEL_CANDIDATES,
     Pipeline,
     load_pipeline,
+    model_identity,
     rules_only_warning,
     sentence_splitter,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "is_near_duplicate",
     "load_pipeline",
     "main_person",
+    "model_identity",
     "near_duplicate_counts",
     "rules_only_warning",
     "score_in_context",
