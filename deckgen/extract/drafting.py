@@ -10,13 +10,11 @@ from dataclasses import dataclass, replace
 from deckgen.document import Document
 from deckgen.extract.blanks import BlankModel, term_blank
 from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
+from deckgen.extract.lexicon import ACRONYM, PRONOUN_SUBJECTS, TalkWords
 from deckgen.extract.patterns import content_words
 from deckgen.extract.phrases import (
-    ACRONYM,
     CAPTION_ERROR,
     NARRATION,
-    PRONOUN_SUBJECTS,
-    TalkWords,
     cause_question,
     comparison_question,
     contrast_blanks,

@@ -338,7 +338,7 @@ def test_a_claim_pointing_at_what_was_said_before_makes_no_card(pipeline, said):
 
 
 def test_a_question_is_asked_only_when_its_verb_agrees(pipeline):
-    from deckgen.extract.phrases import agrees
+    from deckgen.extract.lexicon import agrees
 
     assert agrees("is", "the simpler model")
     assert agrees("are", "black boxes")
@@ -553,7 +553,8 @@ def test_asks(pipeline, said, question):
 
 
 def test_a_single_word_blank_is_not_the_talks_theme(pipeline):
-    from deckgen.extract.phrases import TalkWords, worth_hiding
+    from deckgen.extract.lexicon import TalkWords
+    from deckgen.extract.phrases import worth_hiding
 
     # A talk on finding exoplanets says "planet" and "star" all the time: a blank on
     # either is guessed from the talk's subject, not recalled.
