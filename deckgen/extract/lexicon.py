@@ -56,6 +56,14 @@ WEAK_HEADS = frozenset(
 )
 # A subject that stands for something said before it.
 PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
+# What people do, not things: "they" before one of these stands for people.
+PERSON_VERBS = frozenset(
+    re.findall(
+        r"\S+",
+        "figure find say think know want realize decide believe tell ask argue feel hope "
+        "claim love hate like agree complain notice",
+    )
+)
 
 
 def _words(text: str) -> frozenset[str]:
