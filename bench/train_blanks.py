@@ -22,7 +22,7 @@ from labels import by_talk, content_words, label_files
 from deckgen.extract import load_pipeline
 from deckgen.extract.blanks import BlankModel, choices, features
 from deckgen.extract.cleanup import clean_claim
-from deckgen.extract.phrases import TalkWords
+from deckgen.extract.lexicon import TalkWords
 from deckgen.sources import load_document
 
 C = 0.3  # inverse L2 strength

@@ -13,8 +13,6 @@ The library API (the command line is a thin layer over it)::
 when it is first called.
 """
 
-__version__ = "0.1.0"
-
 from deckgen.api import (
     AlignedSentence,
     add_to_cards,
@@ -31,6 +29,7 @@ from deckgen.cards import Card, CardsFile
 from deckgen.document import Document
 from deckgen.errors import DeckgenError
 from deckgen.sources import load_document
+from deckgen.version import __version__
 
 __all__ = [
     "AlignedSentence",

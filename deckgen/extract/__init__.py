@@ -12,6 +12,9 @@ the model runs only where it matters:
 3. drafting (drafting.py): the full pipeline (tagger, parser, NER), batched with
    ``nlp.pipe``, runs on the candidates and the sentences just before them (for
    pronouns), to pick the cloze or the question, resolve pronouns, and name the card.
+   gates.py refuses a claim that makes no card, forms.py chooses the question or the
+   cloze, phrases.py reads what they need from the parse (lexicon.py: the word lists
+   it compares with), and blanks.py chooses what a cloze hides.
 
 claims.py runs the stages for one document; cleanup.py tidies a claim's words;
 patterns.py holds the text tables more than one stage uses. Without a trained English
@@ -27,12 +30,14 @@ from deckgen.extract.claims import (
     near_duplicate_counts,
 )
 from deckgen.extract.cleanup import clean_claim, third_person
-from deckgen.extract.drafting import Draft, SpacyDrafter, draft_with_rules, main_person
+from deckgen.extract.drafting import SpacyDrafter, draft_with_rules, main_person
+from deckgen.extract.forms import Draft
 from deckgen.extract.patterns import content_words
 from deckgen.extract.pipeline import (
     MODEL_CANDIDATES,
     Pipeline,
     load_pipeline,
+    model_identity,
     rules_only_warning,
     sentence_splitter,
 )
@@ -70,6 +75,7 @@ __all__ = [
     "is_near_duplicate",
     "load_pipeline",
     "main_person",
+    "model_identity",
     "near_duplicate_counts",
     "rules_only_warning",
     "score_in_context",

@@ -19,15 +19,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from deckgen.extract.phrases import (
-    ACRONYM,
-    EVERYDAY_SHARE,
-    PLAIN_ADJECTIVES,
-    WEAK_HEADS,
-    is_theme,
-    trimmed,
-    worth_hiding,
-)
+from deckgen.extract.lexicon import ACRONYM, EVERYDAY_SHARE, PLAIN_ADJECTIVES, WEAK_HEADS
+from deckgen.extract.phrases import is_theme, trimmed, worth_hiding
 from deckgen.words import STOPWORDS, common_words, rare_words
 
 MODEL_FILE = "blanks.json"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from deckgen.cards import Card, slugify, unique_id
 from deckgen.document import Document
 from deckgen.extract.blanks import BlankModel
-from deckgen.extract.drafting import DEFAULT_SPEAKER, DocumentDrafter, Draft, document_drafter
+from deckgen.extract.drafting import DEFAULT_SPEAKER, DocumentDrafter, document_drafter
+from deckgen.extract.forms import Draft
 from deckgen.extract.learned import Selector, choose
 from deckgen.extract.patterns import content_words
 from deckgen.extract.pipeline import Pipeline

@@ -1,33 +1,34 @@
 """How a claim is worded as a card: a cloze or a question and answer, pronouns
 resolved, the speaker in the third person. With the trained pipeline (SpacyDrafter)
-or with rules alone (draft_with_rules)."""
+or with rules alone (draft_with_rules); a document's drafter (document_drafter) drafts
+the sentences selection chose.
+
+This module retells the claim (what a pronoun stands for, "I" as the speaker) and runs
+the steps: the gates that refuse a draft are in gates.py, the choice of the card's form
+(question or cloze, and what it hides) in forms.py."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from deckgen.document import Document
-from deckgen.extract.blanks import BlankModel, term_blank
+from deckgen.extract.blanks import BlankModel
 from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
-from deckgen.extract.patterns import content_words
-from deckgen.extract.phrases import (
-    ACRONYM,
-    CAPTION_ERROR,
-    NARRATION,
-    PRONOUN_SUBJECTS,
-    TalkWords,
-    cause_question,
-    comparison_question,
-    contrast_blanks,
-    definition_question,
-    find_antecedent,
-    id_words,
-    leading_pronoun,
-    number_blank,
-    topic_before,
+from deckgen.extract.forms import Draft, card_form, cloze, framed
+from deckgen.extract.gates import (
+    dangling_tail,
+    is_fragment,
+    opens_a_clause,
+    opens_with_reference,
+    refuses,
+    unresolved,
+    without_tail,
 )
-from deckgen.extract.sentences import DANGLING, Sentence, host_units
+from deckgen.extract.lexicon import ACRONYM, PERSON_VERBS, TalkWords
+from deckgen.extract.patterns import content_words
+from deckgen.extract.phrases import find_antecedent, leading_pronoun, topic_before
+from deckgen.extract.sentences import Sentence, host_units
 from deckgen.words import STOPWORDS as _STOPWORDS
 from deckgen.words import WORD as _WORD
 from deckgen.words import common_words, rare_words
@@ -37,45 +38,11 @@ DEFAULT_SPEAKER = "the speaker"
 _PARSED_KEPT = 2000
 # The sentences before a claim that may say what its pronoun stands for.
 _CONTEXT_SENTENCES = 2
-# Longest claim worth a card: a longer one (unpunctuated speech run on) is reread, not
-# recalled.
-MAX_CARD_WORDS = 45
-# Most blanks on one card: more than a learner recalls at once.
-MAX_BLANKS = 3
-# "The latter", "the former": a reference no card can resolve.
-_OPEN_REFERENCE = re.compile(r"\b(?:the )?(?:latter|former)\b", re.IGNORECASE)
 # A verb that reports someone else's words: "I" after it is not the speaker.
 _REPORTED = frozenset(["say", "tell", "ask", "argue", "claim", "write", "joke"])
-# What people do, not things: "they" before one of these stands for people.
-_PERSON_VERBS = frozenset(
-    re.findall(
-        r"\S+",
-        "figure find say think know want realize decide believe tell ask argue feel hope "
-        "claim love hate like agree complain notice",
-    )
-)
-# The speaker doing something on screen: "let's do a thousand steps", "let me reset this".
-_LIVE_DEMO = re.compile(r"\blet(?:'s| me| us)\b", re.IGNORECASE)
-# Words that make a question point at what was said before it.
-_POINTS_BACK = frozenset(["again", "this", "that", "it", "these", "those", "them", "too"])
-# A question's own words, not the talk's.
-_ASKING = frozenset(["what", "why", "which", "call", "called", "mean", "refer", "does"])
-# Adverbs that need a verb: a verbless answer holding one was cut from its sentence.
-_FREQUENCY = frozenset(["always", "never", "often", "usually", "sometimes", "rarely"])
 _OPENS_WITH_PRONOUN = re.compile(
     r"^(?:\W*\w+\W+){0,4}?(?:it|its|this|that|they|these|those)\b", re.IGNORECASE
 )
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the drafter decided: a cloze text or a question and answer, and key words."""
-
-    kind: str  # "cloze" | "basic"
-    text: str = ""
-    front: str = ""
-    back: str = ""
-    id_words: tuple[str, ...] = ()
 
 
 def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft | None:
@@ -113,238 +80,8 @@ def draft_with_rules(claim_text: str, context: list[str], speaker: str) -> Draft
         )
     rare = [w for w in _WORD.findall(cleaned[1:]) if rare_words(w) and len(w) >= 5]
     if rare:
-        return _cloze(cleaned, [max(rare, key=len)], tuple(words))
+        return cloze(cleaned, [max(rare, key=len)], tuple(words))
     return None
-
-
-def is_fragment(text: str) -> bool:
-    """Words cut mid-phrase ("...rather than.") or pointing at what no card shows
-    ("the latter")."""
-    words = text.rstrip(" .!?").split()
-    return bool(not words or words[-1].lower() in DANGLING or _OPEN_REFERENCE.search(text))
-
-
-_DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])
-# "The reason is ...", "The answer is ...", "That's because ...", "The other one": what
-# they point at was said before the claim.
-_REFERENCE_OPENING = re.compile(
-    r"^(?:the reason (?:is|was|being|that's|that|why|for (?:that|this|it))|"
-    r"the answer (?:is|was|to that)|(?:that|this|it)(?:'s| is| was) (?:because|why)|"
-    r"the (?:other|first|second) one|the same (?:thing|way)|(?:this|that) one|which)\b",
-    re.IGNORECASE,
-)
-
-
-def opens_with_reference(doc) -> bool:
-    """Whether a claim opens with words pointing at something said before it, which
-    its card would not show: a subject "Those constraints ..." / "This model ...", or
-    "The reason is ..."."""
-    first = doc[0]
-    if _REFERENCE_OPENING.match(doc.text):
-        return True
-    return (
-        first.lower_ in _DEMONSTRATIVES
-        and first.dep_ == "det"
-        and first.head.dep_ in ("nsubj", "nsubjpass")
-    )
-
-
-# A sentence never opens with these: it was cut mid-phrase ("Than decision trees...").
-_CUT_OPENING = frozenset(["than", "of", "versus", "plus", "whereas", "nor"])
-_SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "csubj", "csubjpass", "expl"])
-
-
-# Verbs that need their object: a claim ending on one was cut before it.
-_TAKES_AN_OBJECT = frozenset(
-    [
-        "make",
-        "introduce",
-        "use",
-        "take",
-        "give",
-        "get",
-        "put",
-        "bring",
-        "build",
-        "find",
-        "provide",
-        "create",
-        "show",
-        "need",
-        "want",
-        "apply",
-        "add",
-        "call",
-        "define",
-        "include",
-        "produce",
-        "replace",
-        "set",
-        "train",
-    ]
-)
-
-
-# Verbs that need what follows them, beyond an object: "we can also do.", "today
-# they're thinking.", "learning a model involves.": the thought was cut off.
-_NEEDS_WHAT_FOLLOWS = _TAKES_AN_OBJECT | frozenset(
-    ["do", "think", "involve", "introduce", "mean", "say", "know", "try", "see", "require"]
-)
-_COMPLEMENTS = frozenset(["dobj", "ccomp", "xcomp", "prt", "dative", "attr", "acomp", "prep"])
-# A clause standing on its own: the sentence's, one joined to it, or an adverbial one.
-_CLAUSE_ROLES = frozenset(["ROOT", "conj", "parataxis", "advcl"])
-# Words that join the cut-off clause to what came before: cut with it.
-_JOINING = frozenset(
-    ["so", "and", "or", "but", "then", "because", "that", "where", "which", "like"]
-)
-# What stays of a claim when its cut-off end is trimmed: enough to say something.
-_KEPT_WORDS = 8
-
-
-def dangling_tail(doc) -> int | None:
-    """Where a claim's last clause begins when that clause was cut off: it ends on a
-    verb that needs what follows it ("... to a question we can also do.", "... transfer
-    learning today they're thinking."). None when the claim ends whole, or when too
-    little would be left before the cut."""
-    words = [t for t in doc if not t.is_punct]
-    if not words:
-        return None
-    last = words[-1]
-    if last.pos_ not in ("VERB", "AUX") or last.lemma_.lower() not in _NEEDS_WHAT_FOLLOWS:
-        return None
-    if last.dep_ not in _CLAUSE_ROLES or any(c.dep_ in _COMPLEMENTS for c in last.children):
-        # Not a clause of its own: a relative clause needs no object ("checked by
-        # anyone we know"), and the rest would miss a complement ("people hoped").
-        return None
-    subject = next((c for c in last.children if c.dep_ in _SUBJECT_DEPS), None)
-    if subject is None:
-        return None
-    # From the clause's first word: its subject, or a word said before it ("today").
-    start = min(c.left_edge.i for c in last.children if c.i < last.i)
-    if start == 0 or not doc[start - 1].whitespace_:
-        return None  # inside a word: "let's say"
-    while start > 0 and doc[start - 1].lower_ in _JOINING:
-        start -= 1
-    kept = [t for t in doc[:start] if not t.is_punct]
-    return start if len(kept) >= _KEPT_WORDS else None
-
-
-def without_tail(doc, start: int) -> str:
-    """The claim's text before ``start``, ended as a sentence."""
-    return doc[:start].text.rstrip(" ,;:-") + "."
-
-
-def is_complete(doc) -> bool:
-    """Whether a parsed claim is a whole sentence: it has a subject (or opens with a
-    verb, an instruction), does not open with a word that continues a phrase
-    ("than ..."), and does not end on one that opens one (a determiner, preposition,
-    conjunction, auxiliary or a subject pronoun: "... and they're.")."""
-    words = [t for t in doc if not t.is_punct]
-    if not words:
-        return False
-    first, last = words[0], words[-1]
-    if first.lower_ in _CUT_OPENING or (first.lower_ == "that" and first.dep_ == "mark"):
-        return False
-    if last.lower_ in DANGLING or last.pos_ in ("DET", "ADP", "CCONJ", "SCONJ", "AUX", "PART"):
-        return False
-    if last.pos_ == "PRON" and last.dep_ in _SUBJECT_DEPS:
-        return False
-    if (
-        last.pos_ == "VERB"
-        and last.lemma_.lower() in _TAKES_AN_OBJECT
-        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prt", "dative") for c in last.children)
-    ):
-        return False  # "... then you would want to make.": what it makes went unsaid
-    return any(t.dep_ in _SUBJECT_DEPS for t in doc) or first.tag_ == "VB"
-
-
-# Words a question may open with before its inverted verb: "So is the issue ...".
-_LEAD_IN = frozenset(["so", "and", "but", "now", "okay", "ok", "well", "then", "also"])
-_INVERTED = frozenset(["be", "do", "have", "can", "could", "would", "will", "should", "shall"])
-
-
-def asks(doc) -> bool:
-    """Whether a parsed sentence is a question though it ends with a full stop, as
-    captions often write one: its verb comes before its subject ("So is the issue that
-    ...", "Do you think ..."), or it opens with a question word and its verb does
-    ("What makes that hard."): what the host asks is never a claim."""
-    words = [t for t in doc if not t.is_punct]
-    while words and words[0].lower_ in _LEAD_IN:
-        words = words[1:]
-    if len(words) < 3:
-        return False
-    first, second = words[0], words[1]
-    if first.lemma_.lower() in _INVERTED and first.tag_ in ("VBZ", "VBP", "VBD", "MD"):
-        # "Is the issue ...", "Do you ...": a subject right after the verb, which is
-        # the head of the clause or its auxiliary (not "Have a look", an instruction).
-        subject = (
-            second.dep_ in _SUBJECT_DEPS
-            or (
-                second.pos_ in ("DET", "PRON", "PROPN", "NOUN")
-                and second.head.dep_ in _SUBJECT_DEPS
-            )
-            or (first.dep_ == "ROOT" and second.pos_ in ("PRON", "PROPN", "NOUN"))
-        )
-        # Its verb heads the sentence ("Had we known, we would ..." is a condition).
-        heads = first.dep_ == "ROOT" or (
-            first.dep_ in ("aux", "auxpass") and first.head.dep_ == "ROOT"
-        )
-        return subject and heads
-    if first.tag_ in ("WP", "WRB") and first.lower_ in ("how", "why", "what", "where", "when"):
-        # "How do you ...", "Why does it ...": the question word, then an inverted verb
-        # heading the sentence (not "What's happening here is ...", a claim).
-        heads = second.dep_ == "ROOT" or (
-            second.dep_ in ("aux", "auxpass") and second.head.dep_ == "ROOT"
-        )
-        return (
-            heads
-            and second.lemma_.lower() in _INVERTED
-            and second.tag_ in ("VBZ", "VBP", "VBD", "MD")
-            and words[2].dep_ in _SUBJECT_DEPS
-        )
-    return False
-
-
-_SUBORDINATING = frozenset(
-    ["if", "when", "because", "although", "though", "while", "whereas", "unless", "since"]
-)
-
-
-def has_main_clause(sentence) -> bool:
-    """Whether a parsed sentence says something: its head is a verb with a subject
-    ("the model overfits"), or an instruction ("Always know your question"), or joins
-    clauses that have one. Not a noun phrase trailing clauses ("The data that might be
-    influenced by ..."), a condition with no consequence ("If we're talking about
-    ensemble models, like random forests."), or a gerund left on its own ("Being able
-    to perform these functions over a broad set of workers.")."""
-    root = sentence.root
-    if any(c.dep_ == "mark" and c.lower_ in _SUBORDINATING for c in root.children):
-        return False  # "If we're talking about ...": a condition, its consequence unsaid
-    if any(c.dep_ in _SUBJECT_DEPS for c in root.children):
-        return True  # (a verb the tagger took for a noun, "you can't fine-tune", too)
-    if root.pos_ not in ("VERB", "AUX"):
-        return False
-    if root.tag_ in ("VBZ", "VBP", "VBD") and any(
-        t.pos_ in ("NOUN", "PROPN", "PRON") for t in sentence if t.i < root.i
-    ):
-        return True  # a subject the parser took for a compound: "Federated learning shares"
-    return sentence[0].tag_ == "VB" or any(
-        c.dep_ in ("ccomp", "conj") and any(g.dep_ in _SUBJECT_DEPS for g in c.children)
-        for c in root.children
-    )
-
-
-def _word_count(span) -> int:
-    """Words in a parsed span, not punctuation: an exclamation ("How delightful!")
-    joined to a claim needs no verb."""
-    return sum(1 for t in span if not t.is_punct)
-
-
-def opens_a_clause(doc) -> bool:
-    """Whether a parsed piece of speech begins a clause: a subject within its first
-    three words ("so we take ...", "the model is ..."), not the middle of a phrase
-    ("recognize Hindu weddings ...", "towards tensor flow while ...")."""
-    return any(t.dep_ in _SUBJECT_DEPS and t.left_edge.i <= 2 for t in doc)
 
 
 _SAYS = re.compile(r"\b(?:says?|said|tells?|told|asks?|asked|argues?|argued)\b")
@@ -387,25 +124,6 @@ def _conjugate(token) -> str:
     if token.text.lower() == "'ve":
         return "has"
     return third_person_verb(token.text)
-
-
-def _hide_all(text: str, targets: list[str]) -> str:
-    """``text`` with each of ``targets`` (at most MAX_BLANKS) made cloze c1, c2, ...
-    at its first whole-word occurrence; a target not found is skipped, not numbered."""
-    number = 0
-    for target in targets:
-        match = re.search(rf"(?<![\w{{:]){re.escape(target)}(?![\w}}])", text)
-        if match is None or number == MAX_BLANKS:
-            continue
-        number += 1
-        text = f"{text[: match.start()]}{{{{c{number}::{target}}}}}{text[match.end() :]}"
-    return text
-
-
-def _cloze(text: str, targets: list[str], words: tuple[str, ...]) -> Draft | None:
-    """A cloze of ``targets`` in ``text``; None when none of them is in it."""
-    hidden = _hide_all(text, targets)
-    return Draft("cloze", text=hidden, id_words=words) if "{{c1::" in hidden else None
 
 
 def _is_first_person(token) -> bool:
@@ -485,109 +203,32 @@ class SpacyDrafter:
             # "... to a question we can also do.": the claim without its cut-off end.
             cleaned = without_tail(doc, cut)
             doc = parsed.get(cleaned) or self.nlp(cleaned)
-        if len(doc) < 5 or is_fragment(cleaned) or not is_complete(doc):
+        if refuses(doc, cleaned):
             return None
-        if not all(has_main_clause(s) for s in doc.sents if _word_count(s) >= 5):
-            return None  # "The data that might be influenced by ...": no verb of its own
-        if len(cleaned.split()) > MAX_CARD_WORDS:
-            return None  # a paragraph to reread, not a card to recall
-        if _LIVE_DEMO.search(cleaned):
-            return None  # "let's log the loss", "let me reset this": the code on screen
-        if asks(doc):
-            return None  # a question the captions ended with a full stop: not a claim
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
             topic = _rules_topic(context_texts, exclude=doc.text)
         quoted = self._kept_in_first_person(doc)
         rewritten, resolved, pieces = self._rewrite(doc, context_docs, topic, quoted)
-        framed = self._framing(rewritten)
-        if framed is not None:
-            return framed
-        if not resolved and self._unresolved(doc):
+        asked = framed(rewritten, self.speaker)
+        if asked is not None:
+            return asked
+        if not resolved and unresolved(doc):
             return None  # "It is ..." with nothing sure to say what "it" is: not a card
         if opens_with_reference(doc):
             return None
-        words = id_words(doc, rewritten)
-        number = number_blank(doc, rewritten)
-        if number in (CAPTION_ERROR, NARRATION):
-            return None
-        question = None
         if quoted and self.speaker == DEFAULT_SPEAKER:
             return None  # "I ... I ..." retold would name the speaker over and over
-        if number is None and not quoted:
-            question = (
-                definition_question(doc, pieces)
-                or cause_question(doc, pieces)
-                or comparison_question(doc, pieces)
-            )
-        if question is not None and self._askable(*question):
-            front, back = question
-            return Draft("basic", front=front, back=back, id_words=words)
-        if quoted:
-            # Kept in the speaker's own words, named once: "Howard: I feel ... I could",
-            # "Norman: Airflow is what I'd call an AIOps tool".
-            rewritten = f"{self.speaker}: {rewritten}"
-        if number is not None:
-            return _cloze(rewritten, [number], words)
-        # A contrasted pair, else the phrase the blank model scores highest (a list of
-        # names hidden one by one measured no better, and a reader found it beside
-        # the point: "voice biometrics over {{c1::Google}} and {{c2::Alexa}}").
-        blanks = contrast_blanks(doc, rewritten, self.counts) or [
-            t for t in [term_blank(doc, rewritten, self.counts, self.blanks)] if t
-        ]
-        return _cloze(rewritten, blanks, words) if blanks else None
-
-    def _askable(self, front: str, back: str) -> bool:
-        """Whether a question is worth asking: its front is self-contained (no "again",
-        no "this" pointing back: "Why were we able to do this?") and names terms the
-        talk says more than once; its back is a phrase of 3+ words with a noun or verb,
-        and no "always"/"never" left without a verb ("The numbers always as a vector")."""
-        asked = _WORD.findall(front.lower())
-        if "?" in back or len(back.split()) < 3 or _POINTS_BACK.intersection(asked[1:]):
-            return False
-        if self.counts is not None and any(
-            self.counts.get(w, 0) < 2
-            for w in asked
-            if w not in _STOPWORDS
-            and w not in _ASKING
-            and len(w) > 2
-            and w not in self.speaker.lower().split()
-        ):
-            return False
-        parsed = self.nlp(back)
-        verbs = any(t.pos_ in ("VERB", "AUX") for t in parsed)
-        if not verbs and any(t.lower_ in _FREQUENCY for t in parsed):
-            return False
-        return verbs or any(t.pos_ in ("NOUN", "PROPN") for t in parsed)
-
-    @staticmethod
-    def _unresolved(doc) -> bool:
-        """Whether the claim's subject is a pronoun standing for something said before
-        ("It's used regularly in parole decisions"), not "they" of people."""
-        if doc[0].lower_ in PRONOUN_SUBJECTS and doc[0].dep_.startswith("nsubj"):
-            return True
-        subject = leading_pronoun(doc)
-        return subject is not None and not (
-            subject.lower_ == "they" and subject.head.lemma_ in _PERSON_VERBS
-        )
-
-    def _framing(self, rewritten: str) -> Draft | None:
-        """A claim that says "what Karpathy calls X is Y", asked as "What does Karpathy
-        call X?"."""
-        framing = re.match(
-            r"^what (?P<who>\S+(?: \S+)?) (?:calls?|refers? to) (?P<x>.+?) (?:is|as) (?P<y>.+?)[.!]?$",
+        return card_form(
+            doc,
             rewritten,
-            re.IGNORECASE,
-        )
-        if not framing:
-            return None
-        x, y = framing.group("x"), framing.group("y")
-        return Draft(
-            "basic",
-            front=f"What does {self.speaker} call {x}?",
-            back=clean_claim(y),
-            id_words=tuple(content_words(f"{x} {y}")),
+            pieces,
+            quoted=quoted,
+            speaker=self.speaker,
+            nlp=self.nlp,
+            counts=self.counts,
+            blanks=self.blanks,
         )
 
     def _kept_in_first_person(self, doc) -> bool:
@@ -629,7 +270,7 @@ class SpacyDrafter:
     ) -> bool:
         """Put what a leading pronoun stands for in its place in ``pieces``; whether it could."""
         subject = leading_pronoun(doc)
-        if subject is None or (subject.head.lemma_ in _PERSON_VERBS and subject.lower_ == "they"):
+        if subject is None or (subject.head.lemma_ in PERSON_VERBS and subject.lower_ == "they"):
             return False  # "they figured out afterward": people, not the thing said before
         antecedent = find_antecedent(
             context_docs,

@@ -1,7 +1,7 @@
 """Text tables and helpers shared by more than one stage of extraction.
 
-A table used by one stage only lives beside it (in selection.py, cleanup.py or
-drafting.py). Changing one of these changes every stage named in its comment.
+A table used by one stage only lives beside it (in selection.py, cleanup.py, or
+drafting's modules: lexicon.py holds the word lists drafting reads a parse against). Changing one of these changes every stage named in its comment.
 """
 
 from __future__ import annotations

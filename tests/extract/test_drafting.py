@@ -261,7 +261,7 @@ def test_the_hosts_words_are_not_credited_to_the_guest(pipeline):
     ],
 )
 def test_a_claim_is_a_whole_sentence(pipeline, said, complete):
-    from deckgen.extract.drafting import is_complete
+    from deckgen.extract.gates import is_complete
 
     assert is_complete(pipeline.nlp(said)) is complete
 
@@ -338,7 +338,7 @@ def test_a_claim_pointing_at_what_was_said_before_makes_no_card(pipeline, said):
 
 
 def test_a_question_is_asked_only_when_its_verb_agrees(pipeline):
-    from deckgen.extract.phrases import agrees
+    from deckgen.extract.lexicon import agrees
 
     assert agrees("is", "the simpler model")
     assert agrees("are", "black boxes")
@@ -371,7 +371,8 @@ def test_praise_is_left_out_of_a_blank_but_a_name_is_kept_whole(pipeline):
 
 def test_a_claim_run_on_past_45_words_makes_no_card(pipeline):
     from deckgen.extract.cleanup import clean_claim
-    from deckgen.extract.drafting import MAX_CARD_WORDS, SpacyDrafter
+    from deckgen.extract.drafting import SpacyDrafter
+    from deckgen.extract.gates import MAX_CARD_WORDS
 
     said = (
         "And then when you look at the data sets that the institute should have provided "
@@ -410,7 +411,7 @@ def test_they_before_a_verb_of_people_is_not_the_thing_said_before(pipeline):
     ],
 )
 def test_a_piece_begun_mid_phrase_does_not_open_a_clause(pipeline, said, opens):
-    from deckgen.extract.drafting import opens_a_clause
+    from deckgen.extract.gates import opens_a_clause
 
     assert opens_a_clause(pipeline.nlp(said)) is opens
 
@@ -455,19 +456,20 @@ def test_it_is_not_guessed_when_the_sentence_before_is_unsure(pipeline):
 
 
 def test_a_question_is_asked_only_when_self_contained_and_answered(pipeline):
-    from deckgen.extract.drafting import SpacyDrafter
+    from deckgen.extract.forms import askable
 
     counts = {"storage": 5, "backpropagation": 3, "rescue": 1, "torch": 9, "come": 4}
-    drafter = SpacyDrafter(pipeline.nlp, "Karpathy", counts)
-    assert drafter._askable(
-        "What is backpropagation?", "A recursive application of the chain rule."
-    )
+
+    def asked(front: str, back: str) -> bool:
+        return askable(front, back, pipeline.nlp, counts, "Karpathy")
+
+    assert asked("What is backpropagation?", "A recursive application of the chain rule.")
     # An answer cut from its sentence, too short, or a front pointing back or using a
     # word the talk says once.
-    assert not drafter._askable("What is the storage?", "The numbers always as a vector.")
-    assert not drafter._askable("What is backpropagation?", "A recursion.")
-    assert not drafter._askable("Why is backpropagation this?", "Because of the chain rule.")
-    assert not drafter._askable("Why does torch come to rescue?", "There is a function.")
+    assert not asked("What is the storage?", "The numbers always as a vector.")
+    assert not asked("What is backpropagation?", "A recursion.")
+    assert not asked("Why is backpropagation this?", "Because of the chain rule.")
+    assert not asked("Why does torch come to rescue?", "There is a function.")
     claims = claims_of(
         pipeline,
         (5.0, "We were able to do this because we can reuse the calculations of the forward pass."),
@@ -547,13 +549,14 @@ def test_a_question_written_with_a_full_stop_is_no_card(pipeline, said):
     ],
 )
 def test_asks(pipeline, said, question):
-    from deckgen.extract.drafting import asks
+    from deckgen.extract.gates import asks
 
     assert asks(pipeline.nlp(said)) is question
 
 
 def test_a_single_word_blank_is_not_the_talks_theme(pipeline):
-    from deckgen.extract.phrases import TalkWords, worth_hiding
+    from deckgen.extract.lexicon import TalkWords
+    from deckgen.extract.phrases import worth_hiding
 
     # A talk on finding exoplanets says "planet" and "star" all the time: a blank on
     # either is guessed from the talk's subject, not recalled.
@@ -615,7 +618,7 @@ def test_a_blank_never_begins_inside_a_term(pipeline, said, blank, inside):
     ],
 )
 def test_a_card_has_a_main_clause(pipeline, said, whole):
-    from deckgen.extract.drafting import has_main_clause
+    from deckgen.extract.gates import has_main_clause
 
     assert all(has_main_clause(s) for s in pipeline.nlp(said).sents) is whole
 
@@ -644,7 +647,7 @@ def test_a_card_has_a_main_clause(pipeline, said, whole):
     ],
 )
 def test_a_cut_off_last_clause_is_trimmed(pipeline, said, kept):
-    from deckgen.extract.drafting import dangling_tail, without_tail
+    from deckgen.extract.gates import dangling_tail, without_tail
 
     doc = pipeline.nlp(said)
     cut = dangling_tail(doc)

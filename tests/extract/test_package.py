@@ -37,6 +37,6 @@ def names_taken_from_the_package() -> set[str]:
 
 def test_the_package_offers_every_name_imported_from_it():
     taken = names_taken_from_the_package()
-    assert {"extract_claims", "load_pipeline", "MODEL_CANDIDATES", "ExtractOptions"} <= taken
+    assert {"extract_claims", "load_pipeline", "model_identity", "ExtractOptions"} <= taken
     assert sorted(taken - set(deckgen.extract.__all__)) == []
     assert all(hasattr(deckgen.extract, name) for name in deckgen.extract.__all__)

