@@ -25,9 +25,12 @@ DEFAULT_URL = "https://api.openai.com/v1"
 # The ways of asking for JSON, most to least exact.
 MODES = ("json_schema", "json_object", "plain")
 SEED = 1234
-MAX_TOKENS = 2048
+# Eight cards take about 700 tokens; a model that runs on past that is cut here
+# ($DECKGEN_LLM_MAX_TOKENS sets another cap, for a slow server).
+MAX_TOKENS = 1500
 TIMEOUT_SECONDS = 300.0
-RETRIES = 4
+RETRIES = 4  # for 429 and 5xx answers
+TIMEOUT_RETRIES = 1  # a request that timed out is tried once more, not again and again
 
 
 class LLMError(DeckgenError):
@@ -152,6 +155,7 @@ class ChatClient:
         self.memory = memory or ModeMemory(None)
         self.retries = retries
         self.sleep = sleep
+        self.max_tokens = _max_tokens()
         headers = {"Authorization": f"Bearer {endpoint.key}"} if endpoint.key else {}
         self._client = httpx.Client(
             base_url=endpoint.url + "/",
@@ -200,7 +204,7 @@ class ChatClient:
             "messages": messages,
             "temperature": 0,
             "seed": SEED,
-            "max_tokens": MAX_TOKENS,
+            "max_tokens": self.max_tokens,
         }
         if mode == "json_schema":
             body["response_format"] = {
@@ -227,12 +231,11 @@ class ChatClient:
                     + _start_hint(self.endpoint)
                 ) from None
             except httpx.TimeoutException:
-                if attempt < self.retries:
-                    self.sleep(2.0 ** (attempt - 1))
+                if attempt <= TIMEOUT_RETRIES:
                     continue
                 raise LLMError(
                     f"{self.endpoint.url} did not answer within {self._client.timeout.read:.0f} s, "
-                    f"{self.retries} times (a smaller model, or fewer --llm-jobs, may help)"
+                    f"{attempt} times (a smaller model, or fewer --llm-jobs, may help)"
                 ) from None
             except httpx.HTTPError as error:
                 raise LLMError(f"{self.endpoint.url}: {error}") from None
@@ -289,6 +292,17 @@ class ChatClient:
             f"model '{self.endpoint.model}' is not served at {self.endpoint.url} ({listing}); "
             f"give one of those to --llm (Ollama: 'ollama pull {self.endpoint.model}' first)"
         )
+
+
+def _max_tokens() -> int:
+    value = os.environ.get("DECKGEN_LLM_MAX_TOKENS", "")
+    if not value:
+        return MAX_TOKENS
+    if not value.isdigit() or int(value) < 16:
+        raise LLMError(
+            f"DECKGEN_LLM_MAX_TOKENS is '{value}': give a number of tokens (at least 16)"
+        )
+    return int(value)
 
 
 class _Refused(Exception):
