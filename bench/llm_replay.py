@@ -31,7 +31,7 @@ _PASSAGE = re.compile(r"^Passage (\d+) of (\d+)", re.M)
 
 
 def _number(body: dict) -> int:
-    match = _PASSAGE.search(body["messages"][1]["content"])
+    match = _PASSAGE.search(body["messages"][0]["content"])
     if match is None:
         raise ValueError("no 'Passage N of M' line in the request")
     return int(match.group(1))
@@ -80,8 +80,7 @@ def export(talk: Path, out: Path, speaker: str | None) -> int:
     for body in requests:
         number = _number(body)
         (out / f"{number:02}.request.json").write_text(json.dumps(body, indent=1))
-        system, user = body["messages"][0]["content"], body["messages"][1]["content"]
-        (out / f"{number:02}.prompt.txt").write_text(f"{system}\n\n---\n\n{user}\n")
+        (out / f"{number:02}.prompt.txt").write_text(body["messages"][0]["content"] + "\n")
     return len(requests)
 
 

@@ -12,9 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cards import check_cards
-from deckgen.extract.llm.grounding import find_quote
-from deckgen.extract.pipeline import sentence_splitter
-from deckgen.extract.sentences import split_sentences
 from deckgen.sources import load_document
 from tests.conftest import ROOT, import_apkg
 from tests.extract.llm.fakeserver import FakeServer, completion, contract_model, passage_of
@@ -64,17 +61,26 @@ def test_extract_with_a_model_grounds_every_card_in_the_talk(folder: Path, colle
     cards_file = check_cards(folder / "cards.yaml")  # deckgen check: no problem
     assert len(cards_file.cards) > 5
     doc = load_document(folder / TALK)
-    sentences = split_sentences(doc, sentence_splitter())
-    texts = [s.text for s in sentences]
     for card in cards_file.cards:
-        found = find_quote(card.quote, texts)
-        assert found is not None, card.quote
-        assert abs(card.time - sentences[found.first].start) <= 5, card.id
+        # The quote is the talk's own words, and the time the cue they begin in.
+        where = doc.text.find(card.quote)
+        assert where >= 0, card.quote
+        begun = [s for s, at in zip(doc.segments, _offsets(doc), strict=True) if at <= where]
+        assert abs(card.time - begun[-1].start) <= 5, card.id
 
     result = run("build", "--cards", str(folder / "cards.yaml"), "-o", str(folder / "deck.apkg"))
     assert result.exit_code == 0, result.output
     import_apkg(collection, folder / "deck.apkg")
     assert collection.note_count() == len(cards_file.cards)
+
+
+def _offsets(doc) -> list[int]:
+    """Where each segment's text begins in doc.text."""
+    offsets, at = [], 0
+    for segment in doc.segments:
+        offsets.append(at)
+        at += len(segment.text) + 1
+    return offsets
 
 
 def test_a_rerun_sends_nothing_and_adds_nothing(folder: Path):
@@ -109,7 +115,7 @@ def test_a_summary_is_drafted_from_its_own_text_and_timed_in_the_talk(folder: Pa
         )
     assert result.exit_code == 0, result.output
     summary_prompts = [
-        b for b in server.requests if "a written summary of the talk" in b["messages"][1]["content"]
+        b for b in server.requests if "a written summary of the talk" in b["messages"][0]["content"]
     ]
     assert summary_prompts
     cards_file = check_cards(folder / "cards.yaml")
@@ -158,7 +164,7 @@ def test_an_unknown_model_lists_what_the_server_serves(folder: Path):
 
 def test_a_passage_the_model_cannot_answer_is_reported_and_skipped(folder: Path):
     def sometimes(body):
-        if "Passage 2 of" in body["messages"][1]["content"]:
+        if "Passage 2 of" in body["messages"][0]["content"]:
             return 200, completion("I cannot help with that.")
         return contract_model(body)
 

@@ -28,16 +28,22 @@ from deckgen.cards import Card
 from deckgen.document import Document
 from deckgen.extract.claims import Claim, ExtractOptions, claim_id, is_near_duplicate
 from deckgen.extract.llm.client import ChatClient, ContextTooLong
-from deckgen.extract.llm.grounding import find_quote, inert, inert_cloze, unsaid_numbers
+from deckgen.extract.llm.grounding import (
+    cue_time,
+    find_quote,
+    inert,
+    inert_cloze,
+    unsaid_numbers,
+)
 from deckgen.extract.llm.passages import Passage, cut_passages
 from deckgen.extract.llm.prompt import (
-    CARD_SCHEMA,
     PROMPT_VERSION,
     AnswerError,
     Drafted,
+    card_schema,
     read_answer,
     repair_prompt,
-    system_prompt,
+    request_messages,
     user_prompt,
 )
 from deckgen.extract.patterns import content_words
@@ -77,6 +83,14 @@ class DraftReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failed.extend(other.failed)
         self.dropped.update(other.dropped)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What is sent for one passage: the chat messages and the answer's schema."""
+
+    messages: list[dict]
+    schema: dict
 
 
 @dataclass(frozen=True)
@@ -156,28 +170,23 @@ class LLMDrafter:
             name for name in (options.speaker,) if name and name != ExtractOptions().speaker
         )
 
-        def messages(piece: Passage, of: int) -> list[dict]:
+        def messages(piece: Passage, of: int) -> _Request:
             limit = max(2, min(8, math.ceil(2.5 * budget * piece.words / total_words)))
             end = _end_of(piece, passages, doc)
-            return [
-                {"role": "system", "content": system_prompt(limit)},
-                {
-                    "role": "user",
-                    "content": user_prompt(
-                        piece.text,
-                        title=doc.title,
-                        speakers=speakers,
-                        number=piece.number,
-                        of=of,
-                        start=piece.start,
-                        end=end,
-                        summary=summary,
-                    ),
-                },
-            ]
+            passage = user_prompt(
+                piece.text,
+                title=doc.title,
+                speakers=speakers,
+                number=piece.number,
+                of=of,
+                start=piece.start,
+                end=end,
+                summary=summary,
+            )
+            return _Request(request_messages(limit, passage), card_schema(limit))
 
         pieces = self._ask_all(passages, messages, report, progress)
-        candidates = self._ground(pieces, report)
+        candidates = self._ground(pieces, report, doc.segments)
         chosen = self._select(candidates, budget, report)
         claims = self._claims(chosen, source_id, taken_ids)
         report.kept = len(claims)
@@ -216,15 +225,15 @@ class LLMDrafter:
     def _answer(self, passage: Passage, messages, report: DraftReport, splits: int = 0):
         """The answers for ``passage`` (one, or one per part when it had to be split),
         and whether they all came from the cache."""
-        asked = messages(passage)
-        key = self._key(asked)
+        request = messages(passage)
+        key = self._key(request)
         cached = self.cache.get(key) if self.cache is not None else None
         if isinstance(cached, str):
             with self._lock:
                 report.cached += 1
             return [_Piece(passage, cached)], True
         try:
-            content = self._ask(asked, report)
+            content = self._ask(request, report)
         except ContextTooLong:
             halves = passage.halves()
             if halves is None or splits >= _MAX_SPLITS:
@@ -251,31 +260,31 @@ class LLMDrafter:
             self.cache.put(key, content)
         return [_Piece(passage, content)], False
 
-    def _ask(self, asked: list[dict], report: DraftReport) -> str:
+    def _ask(self, request: _Request, report: DraftReport) -> str:
         """The answer's text, once it reads as the documented JSON (one repair request)."""
-        completion = self._complete(asked, report)
+        completion = self._complete(request.messages, request.schema, report)
         try:
             read_answer(completion.content)
             return completion.content
         except AnswerError as error:
             repair = [
-                *asked,
+                *request.messages,
                 {"role": "assistant", "content": completion.content},
                 {"role": "user", "content": repair_prompt(str(error))},
             ]
-        second = self._complete(repair, report)
+        second = self._complete(repair, request.schema, report)
         read_answer(second.content)  # raises AnswerError: the passage is skipped
         return second.content
 
-    def _complete(self, asked: list[dict], report: DraftReport):
-        completion = self.client.complete(asked, CARD_SCHEMA)
+    def _complete(self, messages: list[dict], schema: dict, report: DraftReport):
+        completion = self.client.complete(messages, schema)
         with self._lock:
             report.requests += 1
             report.prompt_tokens += completion.prompt_tokens
             report.completion_tokens += completion.completion_tokens
         return completion
 
-    def _key(self, asked: list[dict]) -> str:
+    def _key(self, request: _Request) -> str:
         endpoint = self.client.endpoint
         payload = json.dumps(
             {
@@ -283,7 +292,8 @@ class LLMDrafter:
                 "prompt": PROMPT_VERSION,
                 "model": endpoint.model,
                 "url": endpoint.url,
-                "messages": asked,
+                "messages": request.messages,
+                "schema": request.schema,
             },
             sort_keys=True,
         )
@@ -291,7 +301,9 @@ class LLMDrafter:
 
     # ------------------------------------------------------------------- grounding
 
-    def _ground(self, pieces: list[_Piece], report: DraftReport) -> list[_Candidate]:
+    def _ground(
+        self, pieces: list[_Piece], report: DraftReport, segments: Sequence = ()
+    ) -> list[_Candidate]:
         candidates: list[_Candidate] = []
         for piece in pieces:
             try:
@@ -302,7 +314,7 @@ class LLMDrafter:
             if problems:
                 report.dropped[MALFORMED] += len(problems)
             for card in drafted:
-                candidate = _grounded(card, piece.passage, len(candidates))
+                candidate = _grounded(card, piece.passage, len(candidates), segments)
                 if isinstance(candidate, str):
                     report.dropped[candidate] += 1
                 else:
@@ -385,7 +397,9 @@ def _with_estimate(label: str, began: float, sent: int, done: int, total: int) -
     return f"{label}, about {round(left / 60)} min left"
 
 
-def _grounded(card: Drafted, passage: Passage, order: int) -> _Candidate | str:
+def _grounded(
+    card: Drafted, passage: Passage, order: int, segments: Sequence = ()
+) -> _Candidate | str:
     """The card placed in the talk, or why it was dropped."""
     if card.type == "cloze":
         text = inert_cloze(card.text)
@@ -401,11 +415,12 @@ def _grounded(card: Drafted, passage: Passage, order: int) -> _Candidate | str:
     if unsaid_numbers(_visible(made), passage.text):
         return NUMBER_NOT_SAID
     sentence = passage.sentences[found.first]
-    quote = " ".join(texts[found.first : found.last + 1])
+    quote = found.text
     timed = sentence.start is not None
+    when = cue_time(segments, sentence.start, sentence.text, found.offset) if timed else None
     made = _with(
         made,
-        time=float(math.floor(sentence.start)) if timed else None,
+        time=float(math.floor(when)) if timed else None,
         quote=quote,
         paragraph=sentence.paragraph if not timed else None,
     )

@@ -23,27 +23,40 @@ MIN_QUOTE_WORDS = 4
 _QUOTE_WORDS_MATCHED = 40
 
 
-def normal_words(text: str) -> list[str]:
-    """``text`` as lowercase words without punctuation or fillers ("don't" -> "dont",
-    "GPT-4" -> "gpt 4", "1,000" -> "1000", "20%" -> "20 percent")."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    text = text.replace("%", " percent ")
-    text = re.sub(r"'", "", text)
-    words = re.findall(r"\d+(?:\.\d+)?|[^\W_]+", text)
-    out: list[str] = []
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?%?|[^\W_]+(?:['\u2018\u2019][^\W_]+)*")
+
+
+def normal_spans(text: str) -> list[tuple[str, int, int]]:
+    """``text``'s words, lowercase, without punctuation or fillers, each with where it
+    stands in ``text`` ("don't" -> "dont", "GPT-4" -> "gpt", "4", "1,000" -> "1000",
+    "20%" -> "20", "percent")."""
+    raw: list[tuple[str, int, int]] = []
+    for match in _TOKEN.finditer(text):
+        token = re.sub(r"['\u2018\u2019]", "", match.group(0).lower())
+        start, end = match.span()
+        if token.endswith("%"):
+            raw.append((token[:-1].replace(",", ""), start, end))
+            raw.append(("percent", start, end))
+        else:
+            raw.append((token.replace(",", "") if token[0].isdigit() else token, start, end))
+    out: list[tuple[str, int, int]] = []
     skip = False
-    for i, word in enumerate(words):
+    for i, item in enumerate(raw):
         if skip:
             skip = False
             continue
-        if word in _FILLER_WORDS:
+        if item[0] in _FILLER_WORDS:
             continue
-        if i + 1 < len(words) and (word, words[i + 1]) in _FILLER_PAIRS:
+        if i + 1 < len(raw) and (item[0], raw[i + 1][0]) in _FILLER_PAIRS:
             skip = True
             continue
-        out.append(word)
+        out.append(item)
     return out
+
+
+def normal_words(text: str) -> list[str]:
+    """``text`` as lowercase words without punctuation or fillers (see normal_spans)."""
+    return [word for word, _, _ in normal_spans(text)]
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,11 @@ class Found:
     first: int
     last: int
     edits: int
+    # How many (normalised) words of the first sentence come before the quote.
+    offset: int = 0
+    # The talk's own words of the match, verbatim: from where the quote begins in the
+    # first sentence to where it ends in the last.
+    text: str = ""
 
 
 def allowed_edits(words: int) -> int:
@@ -74,21 +92,32 @@ def find_quote(quote: str, sentences: Sequence[str]) -> Found | None:
         return None
     words: list[str] = []
     owner: list[int] = []
+    spans: list[tuple[int, int]] = []
+    begins: list[int] = []  # where each sentence's words begin in ``words``
     for number, sentence in enumerate(sentences):
-        for word in normal_words(sentence):
+        begins.append(len(words))
+        for word, start, end in normal_spans(sentence):
             words.append(word)
             owner.append(number)
+            spans.append((start, end))
     if not words:
         return None
-    limit = allowed_edits(len(wanted))
     exact = _exact(wanted, words)
     if exact is not None:
-        return Found(owner[exact], owner[exact + len(wanted) - 1], 0)
-    best = _approximate(wanted, words, limit)
-    if best is None:
-        return None
-    start, end, cost = best
-    return Found(owner[start], owner[end], cost)
+        start, end, cost = exact, exact + len(wanted) - 1, 0
+    else:
+        best = _approximate(wanted, words, allowed_edits(len(wanted)))
+        if best is None:
+            return None
+        start, end, cost = best
+    first, last = owner[start], owner[end]
+    if first == last:
+        text = sentences[first][spans[start][0] : spans[end][1]]
+    else:
+        middle = list(sentences[first + 1 : last])
+        pieces = [sentences[first][spans[start][0] :], *middle, sentences[last][: spans[end][1]]]
+        text = " ".join(pieces)
+    return Found(first, last, cost, start - begins[first], text)
 
 
 def _exact(wanted: list[str], words: list[str]) -> int | None:
@@ -134,6 +163,34 @@ def _approximate(wanted: list[str], words: list[str], limit: int) -> tuple[int, 
             best = (start, j, cost)
         previous = current
     return best
+
+
+def cue_time(segments: Sequence, sentence_start: float, sentence: str, offset: int) -> float:
+    """When the word ``offset`` words into ``sentence`` (which begins in the segment
+    starting at ``sentence_start``) is said: the start of the caption cue, or of the
+    timed word, it falls in. A sentence of unpunctuated captions can run for half a
+    minute; its claim often begins well into it."""
+    if offset <= 0 or not segments:
+        return sentence_start
+    from bisect import bisect_right
+
+    first = max(0, bisect_right([s.start for s in segments], sentence_start) - 1)
+    opening = normal_words(sentence)[:3]
+    stream: list[tuple[float, str]] = []
+    for segment in segments[first : first + 60]:
+        timed = segment.words
+        if timed:
+            for word in timed:
+                stream.extend((word.start, w) for w in normal_words(word.text))
+        else:
+            stream.extend((segment.start, w) for w in normal_words(segment.text))
+    # Where the sentence begins among the words of its first segments.
+    begin = next(
+        (i for i in range(len(stream)) if [w for _, w in stream[i : i + 3]] == opening), None
+    )
+    if begin is None or begin + offset >= len(stream):
+        return sentence_start
+    return max(sentence_start, stream[begin + offset][0])
 
 
 # ----------------------------------------------------------------------- numbers

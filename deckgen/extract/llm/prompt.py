@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from deckgen.timecode import format_clock
 
 # Bump when the prompt or the schema changes: cached answers are keyed by it.
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
+
+# Bounds keep a model that decodes under the schema's grammar from running on inside
+# one string until it is cut (seen with llama.cpp's server and a small model).
+_LONGEST = {"text": 400, "front": 300, "back": 200, "quote": 300}
 
 CARD_SCHEMA: dict = {
     "type": "object",
@@ -39,34 +43,49 @@ CARD_SCHEMA: dict = {
     "required": ["cards"],
 }
 
-SYSTEM_PROMPT = """\
+
+def card_schema(limit: int) -> dict:
+    """CARD_SCHEMA with at most ``limit`` cards and every string bounded."""
+    item = CARD_SCHEMA["properties"]["cards"]["items"]
+    properties = {
+        name: {**spec, "maxLength": _LONGEST[name]} if name in _LONGEST else spec
+        for name, spec in item["properties"].items()
+    }
+    cards = {"type": "array", "maxItems": limit, "items": {**item, "properties": properties}}
+    return {**CARD_SCHEMA, "properties": {"cards": cards}}
+
+
+INSTRUCTIONS = """\
 You write flashcards for a learner who watched a talk and wants to remember what was said \
-in it. You get one passage of the talk's transcript. It comes from automatic captions: \
+in it. Below is one passage of the talk's transcript. It comes from automatic captions: \
 expect misheard words and missing punctuation.
 
 Write a card only for a claim worth remembering a month from now: a fact, a number with \
 what it measures, a definition, a distinction, a cause, a recommendation, a prediction, \
-or a view the speaker argues for.
+or a view the speaker argues for. Each claim once: never two cards on the same claim.
 
 Rules:
 1. A card is either a cloze or a question.
    - cloze: one sentence stating the claim, with exactly one blank {{{{c1::...}}}} around \
-the words worth recalling (a term, a number with its unit, a name, the key phrase). \
-Never blank a filler word.
+the specific words worth recalling: a term, a name, a number with its unit, the key \
+phrase. Never blank a vague phrase, a filler word, or words the rest of the card gives away.
    - basic: a question ("front") and a short answer ("back", at most 15 words).
 2. Each card stands on its own: name what "it", "this", "they" or "that" refer to.
 3. Credit the right person. When the card states a view or an experience, say whose it is, \
-using the names below.
-4. Fix caption errors from the passage's context, but never add a fact, name or number \
-that the passage does not state.
-5. No cards about the show itself (introduction, outro, ads, sponsors, requests to \
-subscribe), greetings, or a guest's biography (where they studied or worked); none about \
-what is only visible on screen (values of a worked example, code being typed).
+using the names given below; when a name is not given, say "the guest" or "the host".
+4. Fix a caption error only when the passage makes the right word clear; otherwise leave \
+that detail out. Never add a fact, name or number that the passage does not state.
+5. No cards about the show itself (the host presenting the episode and the guest before \
+the conversation starts, the outro, ads, sponsors, requests to subscribe), greetings, or a \
+guest's biography (where they studied or worked); none about what is only visible on \
+screen (values of a worked example, code being typed); no hedges or vague opinions with \
+nothing to recall.
 6. "quote": copy from the passage, word for word, the 8 to 25 words where the claim \
-begins. Copy them exactly as written there, errors included. Do not paraphrase.
+itself begins (not the lead-up to it). Copy them exactly as written there, errors \
+included. Do not paraphrase.
 7. "importance": 3 for a central claim of the talk, 2 for one worth knowing, 1 for a detail.
-8. Write at most {limit} cards. Write no card when the passage has nothing worth \
-remembering: {{"cards": []}}.
+8. Write at most {limit} cards (this passage's share of the deck), fewer when the \
+passage has fewer claims worth remembering, and none when it has none: {{"cards": []}}.
 
 Answer with JSON only, in exactly this shape:
 {{"cards": [
@@ -81,8 +100,15 @@ Answer: {{"cards": [{{"type": "cloze", "text": "The human brain runs on about \
 is they run on something like 20 watts", "importance": 2}}]}}"""
 
 
-def system_prompt(limit: int) -> str:
-    return SYSTEM_PROMPT.format(limit=limit)
+def instructions(limit: int) -> str:
+    return INSTRUCTIONS.format(limit=limit)
+
+
+def request_messages(limit: int, passage: str) -> list[dict]:
+    """The chat messages for one passage: one user message, the instructions and then
+    the passage. (No system message: some servers' chat templates drop it, Gemma's in
+    llama.cpp's server among them.)"""
+    return [{"role": "user", "content": instructions(limit) + "\n\n---\n\n" + passage}]
 
 
 def user_prompt(

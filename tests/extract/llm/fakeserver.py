@@ -92,7 +92,7 @@ def completion(content: str, prompt_tokens: int = 100, completion_tokens: int = 
 
 def passage_of(body: dict) -> str:
     """The passage text a chat request carries (between the triple quotes)."""
-    user = body["messages"][1]["content"]
+    user = body["messages"][0]["content"]
     return user.split('"""')[1].strip()
 
 

@@ -68,7 +68,8 @@ def test_grounded_cards_get_the_time_and_words_of_the_talk():
     assert [c.card.time for c in claims] == [12.0, 40.0]
     brain, rlhf = (c.card for c in claims)
     assert brain.type == "cloze" and brain.text == BRAIN["text"]
-    assert brain.quote == TALK.segments[1].text
+    # The talk's own words where the quote was found, not the model's copy of them.
+    assert brain.quote == "The thing about our brains is that they run on something like 20 watts"
     assert rlhf.front == RLHF["front"] and rlhf.back == RLHF["back"]
     assert {c.card.source for c in claims} == {"talk"}
     assert brain.id == "human-brain-runs-20-watts"
@@ -198,9 +199,16 @@ def test_the_request_names_the_talk_the_speaker_and_the_passage():
         drafter_for(server).draft(
             TALK, "talk", ExtractOptions(speaker="Karpathy", max_per_hour=1000)
         )
-    user = server.requests[0]["messages"][1]["content"]
-    assert user.startswith("Talk: A talk\nSpeaker: Karpathy\nPassage 1 of 1, 00:00:00 to 00:00:55:")
-    assert TALK.segments[4].text in user
+    (message,) = server.requests[0]["messages"]
+    assert message["role"] == "user"
+    instructions, passage = message["content"].split("\n\n---\n\n")
+    assert "Write at most" in instructions
+    assert passage.startswith(
+        "Talk: A talk\nSpeaker: Karpathy\nPassage 1 of 1, 00:00:00 to 00:00:55:"
+    )
+    assert TALK.segments[4].text in passage
+    schema = server.requests[0]["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["cards"]["maxItems"] >= 2
 
 
 def test_passages_are_sent_in_parallel_and_progress_is_told():

@@ -121,3 +121,35 @@ def test_a_cloze_keeps_one_blank():
 )
 def test_a_number_in_a_name_is_checked_as_the_name(card, passage, unsaid):
     assert unsaid_numbers(card, passage) == unsaid
+
+
+def test_the_time_is_the_cue_the_quote_begins_in():
+    from deckgen.document import Segment, Word
+    from deckgen.extract.llm.grounding import cue_time
+
+    segments = [
+        Segment(10.0, 14.0, "so the idea I had was okay"),
+        Segment(14.0, 18.0, "what if we literally took this idea"),
+        Segment(18.0, 22.0, "and ran a renderer backwards"),
+    ]
+    sentence = (
+        "the idea I had was okay what if we literally took this idea and ran a renderer backwards"
+    )
+    found = find_quote("what if we literally took this idea and ran a renderer", [sentence])
+    assert found.offset == 6
+    assert cue_time(segments, 10.0, sentence, found.offset) == 14.0
+    assert cue_time(segments, 10.0, sentence, 0) == 10.0
+    # Word times, where the source has them, are finer still.
+    timed = [
+        Segment(
+            10.0,
+            14.0,
+            "so the idea I had",
+            tuple(
+                Word(10.0 + i, 10.5 + i, w) for i, w in enumerate(["so", "the", "idea", "I", "had"])
+            ),
+        )
+    ]
+    assert cue_time(timed, 10.0, "the idea I had", 2) == 13.0
+    # Words the segments do not hold leave the sentence's own time.
+    assert cue_time(segments, 10.0, "nothing like this at all", 3) == 10.0

@@ -9,8 +9,9 @@ import pytest
 from deckgen.extract.llm.prompt import (
     AnswerError,
     Drafted,
+    card_schema,
     read_answer,
-    system_prompt,
+    request_messages,
     user_prompt,
 )
 
@@ -98,15 +99,17 @@ def test_importance_is_kept_within_one_to_three():
 
 
 def test_the_prompt_states_the_rules_and_the_passage():
-    system = system_prompt(4)
+    (message,) = request_messages(4, "PASSAGE")
+    system = message["content"]
+    assert message["role"] == "user" and system.endswith("\n\n---\n\nPASSAGE")
     assert "at most 4 cards" in system
     assert '{"cards": []}' in system and "{{c1::...}}" in system
     for rule in (
         "word for word",
         "Credit the right person",
-        "introduction",
+        "presenting the episode",
         "biography",
-        "caption errors",
+        "caption error",
     ):
         assert rule in system
     user = user_prompt(
@@ -120,3 +123,11 @@ def test_the_prompt_states_the_rules_and_the_passage():
         "Some words.",
         '"""',
     ]
+
+
+def test_the_schema_bounds_the_answer():
+    schema = card_schema(3)
+    cards = schema["properties"]["cards"]
+    assert cards["maxItems"] == 3
+    assert cards["items"]["properties"]["quote"]["maxLength"] == 300
+    assert schema["required"] == ["cards"]
