@@ -28,6 +28,12 @@ pytestmark = pytest.mark.skipif(missing() is not None, reason=missing() or "")
 TALK = CORPUS / "twiml" / "223-kepler-vision-technologies-at-ces2019.vtt"
 
 
+@pytest.fixture(autouse=True)
+def _short_answers(monkeypatch):
+    # A base model runs on to the cap, at 4-25 tokens a second on 2 busy cores.
+    monkeypatch.setenv("DECKGEN_LLM_MAX_TOKENS", "128")
+
+
 @pytest.fixture(scope="module")
 def server():
     with RealServer() as running:
