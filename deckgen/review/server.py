@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 import html
 import secrets
+import socket
 from importlib import resources
 from pathlib import Path
 
@@ -230,16 +231,25 @@ class ReviewServer:
         self.app = create_app(
             self.session, self.token, port=port, source=source, start_filter=start_filter
         )
+        # Bound here, so that a port in use is one clean error (Werkzeug would exit).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
-            self.server = make_server(HOST, port, self.app, threaded=True)
+            listener.bind((HOST, port))
+            listener.listen(128)
         except OSError as error:
+            listener.close()
             raise DeckgenError(
                 Problem(
                     f"cannot listen on {HOST}:{port}: {error.strerror or error}",
                     hint="choose another --port, or leave it out for any free one",
                 )
             ) from None
-        self.port = self.server.server_port
+        bound = listener.getsockname()[1]
+        try:
+            self.server = make_server(HOST, bound, self.app, threaded=True, fd=listener.fileno())
+        finally:
+            listener.close()  # the server holds its own copy of the socket
+        self.port = bound
         self.app.config["DECKGEN_PORT"] = self.port
 
     @property
