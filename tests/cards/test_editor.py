@@ -179,7 +179,7 @@ def test_a_card_put_back_is_byte_for_byte_what_it_was():
 
 def test_digest_follows_the_text_and_version_everything():
     cards = {c.id: c for c in parse_cards(TEXT, PATH).cards}
-    after, card = skip_card(TEXT, PATH, "basic-one")
+    _, card = skip_card(TEXT, PATH, "basic-one")
     assert card_digest(card) == card_digest(cards["basic-one"])
     assert card_version(card) != card_version(cards["basic-one"])
     moved = parse_cards("\n\n" + TEXT, PATH).cards[0]

@@ -218,7 +218,7 @@ def test_a_port_in_use_is_one_clean_error(project: Path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        with pytest.raises(DeckgenError, match="cannot listen on 127.0.0.1:"):
+        with pytest.raises(DeckgenError, match=r"cannot listen on 127\.0\.0\.1:"):
             ReviewServer(project / "cards.yaml", port=taken.getsockname()[1])
 
 
