@@ -15,6 +15,7 @@ cloze) is refused with the very problem ``deckgen check`` reports.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -32,6 +33,18 @@ from deckgen.errors import CardsFileError, Problem
 # The fields a person rewords, by card type.
 TEXT_KEYS = TYPE_KEYS
 _REFUSED_HINT = "please report this, with the file"
+
+
+@functools.lru_cache(maxsize=4)
+def parsed(text: str, path: Path) -> CardsFile:
+    """``parse_cards``, remembered for the last few texts: a review reads the file it
+    wrote last time, so a decision parses only the text it writes."""
+    return parse_cards(text, path)
+
+
+@functools.lru_cache(maxsize=4)
+def _composed(text: str) -> yaml.Node | None:
+    return compose_yaml(text)
 
 
 def card_digest(card: Card) -> str:
@@ -66,24 +79,29 @@ def find_card_text(text: str, path: Path, card_id: str) -> CardText:
 def replace_card_text(text: str, path: Path, card_id: str, body: str) -> str:
     """The file with the card ``card_id`` written as ``body`` (a span ``find_card_text``
     gave before): how an undo puts a card back byte for byte. Verified like any edit."""
-    before = parse_cards(text, path)
+    before = parsed(text, path)
     span = find_card_text(text, path, card_id)
     result = text[: span.start] + body + text[span.end :]
-    restored = parse_cards(_parse_safely(result, path, card_id), path)
+    restored = _parse_safely(result, path, card_id)
     expected = next((c for c in restored.cards if c.id == card_id), None)
     if expected is None:
         raise CardsFileError(Problem("the card could not be put back", str(path), card=card_id))
-    _verify(before, result, path, expected)
+    _verify(before, restored, path, expected)
     return result
 
 
 def set_card_keys(
-    text: str, path: Path, card_id: str, changes: Mapping[str, str | None]
+    text: str,
+    path: Path,
+    card_id: str,
+    changes: Mapping[str, str | None],
+    before: CardsFile | None = None,
 ) -> tuple[str, Card]:
     """The file with the card's keys set to ``changes`` (None removes a key), and the
     card as it now reads. Raises CardsFileError with ``deckgen check``'s problem when
-    the card would not be valid, or when the edit would change anything else."""
-    before = parse_cards(text, path)
+    the card would not be valid, or when the edit would change anything else.
+    ``before`` is ``text`` parsed, when the caller has it."""
+    before = before if before is not None else parsed(text, path)
     node = _card_node(text, path, card_id)
     fields = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     newline = "\r\n" if text[: text.find("\n") + 1].endswith("\r\n") else "\n"
@@ -111,7 +129,7 @@ def set_card_keys(
         if newline != "\n":
             replacement = replacement.replace("\r\n", "\n").replace("\n", newline)
         result = result[:start] + replacement + result[end:]
-    after = parse_cards(_parse_safely(result, path, card_id), path)
+    after = _parse_safely(result, path, card_id)
     card = next(c for c in after.cards if c.id == card_id)
     old = next(c for c in before.cards if c.id == card_id)
     expected = _expected(old, changes)
@@ -126,32 +144,40 @@ def set_card_keys(
                 hint=_REFUSED_HINT,
             )
         )
-    _verify(before, result, path, card)
+    _verify(before, after, path, card)
     return result, card
 
 
-def skip_card(text: str, path: Path, card_id: str) -> tuple[str, Card]:
+def skip_card(
+    text: str, path: Path, card_id: str, before: CardsFile | None = None
+) -> tuple[str, Card]:
     """The card marked ``skip: true`` (as a person would write it)."""
-    return set_card_keys(text, path, card_id, {"skip": "true"})
+    return set_card_keys(text, path, card_id, {"skip": "true"}, before)
 
 
-def keep_card(text: str, path: Path, card_id: str) -> tuple[str, Card]:
+def keep_card(
+    text: str, path: Path, card_id: str, before: CardsFile | None = None
+) -> tuple[str, Card]:
     """The card in the deck: a ``skip:`` key is removed; otherwise nothing changes."""
-    card = next((c for c in parse_cards(text, path).cards if c.id == card_id), None)
-    if card is None:
-        raise _missing(path, card_id)
+    before = before if before is not None else parsed(text, path)
+    card = _find(before, path, card_id)
     if not card.skip:
         return text, card
-    return set_card_keys(text, path, card_id, {"skip": None})
+    return set_card_keys(text, path, card_id, {"skip": None}, before)
 
 
-def edit_card(text: str, path: Path, card_id: str, values: Mapping[str, str]) -> tuple[str, Card]:
+def edit_card(
+    text: str,
+    path: Path,
+    card_id: str,
+    values: Mapping[str, str],
+    before: CardsFile | None = None,
+) -> tuple[str, Card]:
     """The card's text reworded: ``front``/``back`` for a basic card, ``text``/``extra``
     for a cloze (an empty ``extra`` is removed). Values are trimmed as the reader trims
     them; a value equal to what the card says leaves its key as written."""
-    card = next((c for c in parse_cards(text, path).cards if c.id == card_id), None)
-    if card is None:
-        raise _missing(path, card_id)
+    before = before if before is not None else parsed(text, path)
+    card = _find(before, path, card_id)
     changes: dict[str, str | None] = {}
     for key, raw in values.items():
         if key not in TEXT_KEYS[card.type]:
@@ -170,14 +196,14 @@ def edit_card(text: str, path: Path, card_id: str, values: Mapping[str, str]) ->
         changes[key] = None if key == "extra" and not value else value
     if not changes:
         return text, card
-    return set_card_keys(text, path, card_id, changes)
+    return set_card_keys(text, path, card_id, changes, before)
 
 
 # ----------------------------------------------------------------------- the text
 
 
 def _card_node(text: str, path: Path, card_id: str) -> yaml.MappingNode:
-    root = compose_yaml(text)
+    root = _composed(text)
     cards = None
     if isinstance(root, yaml.MappingNode):
         cards = next((v for k, v in root.value if k.value == "cards"), None)
@@ -198,6 +224,20 @@ def _card_node(text: str, path: Path, card_id: str) -> yaml.MappingNode:
                 )
             return item
     raise _missing(path, card_id)
+
+
+def _find(cards_file: CardsFile, path: Path, card_id: str) -> Card:
+    card = next((c for c in cards_file.cards if c.id == card_id), None)
+    if card is None:
+        raise _missing(path, card_id)
+    return card
+
+
+def _find(cards_file: CardsFile, path: Path, card_id: str) -> Card:
+    card = next((c for c in cards_file.cards if c.id == card_id), None)
+    if card is None:
+        raise _missing(path, card_id)
+    return card
 
 
 def _missing(path: Path, card_id: str) -> CardsFileError:
@@ -267,10 +307,10 @@ def _removal(text: str, path: Path, key: yaml.Node, value: yaml.Node) -> tuple[i
     return (line_start, _value_end(text, value), "")
 
 
-def _parse_safely(result: str, path: Path, card_id: str) -> str:
-    """``result`` if it parses; else the problems of the card (what ``check`` says)."""
+def _parse_safely(result: str, path: Path, card_id: str) -> CardsFile:
+    """``result`` parsed; else the problems of the card (what ``check`` says)."""
     try:
-        parse_cards(result, path)
+        return parsed(result, path)
     except CardsFileError as error:
         mine = [p for p in error.problems if p.card == card_id]
         if mine:
@@ -284,7 +324,6 @@ def _parse_safely(result: str, path: Path, card_id: str) -> str:
                 hint=_REFUSED_HINT,
             )
         ) from None
-    return result
 
 
 def _expected(card: Card, changes: Mapping[str, str | None]) -> Card:
@@ -297,13 +336,12 @@ def _expected(card: Card, changes: Mapping[str, str | None]) -> Card:
     return dataclasses.replace(card, **updates)
 
 
-def _verify(before: CardsFile, text: str, path: Path, card: Card) -> None:
+def _verify(before: CardsFile, after: CardsFile, path: Path, card: Card) -> None:
     """Every card but ``card``, every source and the deck read as before."""
 
     def unlocated(item):
         return dataclasses.replace(item, line=0)
 
-    after = parse_cards(text, path)
     expected = [unlocated(card) if c.id == card.id else unlocated(c) for c in before.cards]
     if (
         [unlocated(c) for c in after.cards] != expected

@@ -6,7 +6,7 @@ const $ = id => document.getElementById(id);
 const view = {card: $("card"), talk: $("talk"), notice: $("notice"), count: $("count"),
               position: $("position"), filter: $("filter"), timing: $("timing")};
 let cards = [], byId = {}, version = "", canUndo = false, fileName = "cards.yaml";
-let queue = [], pos = 0, editing = null, busy = false;
+let queue = [], pos = 0, editing = null, busy = false, keyStarted = 0;
 const contexts = {};
 view.filter.value = document.querySelector('meta[name="deckgen-filter"]').content || "unreviewed";
 
@@ -212,6 +212,8 @@ async function decide(action, fields, shown) {
       notice("");
       if (action === "edit") editing = null; else pos += 1;
       render();
+      // From the key to the next card on screen: what bench/review.py reports.
+      document.body.dataset.responseMs = (performance.now() - keyStarted).toFixed(1);
     } else if (status === 409) {
       editing = null; conflict(data); render();
     } else if (status === 422 && action === "edit") {
@@ -286,7 +288,7 @@ document.addEventListener("keydown", event => {
     j: () => move(1), ArrowRight: () => move(1), ArrowDown: () => move(1),
     ArrowLeft: () => move(-1), ArrowUp: () => move(-1)};
   const handler = handlers[event.key];
-  if (handler) { event.preventDefault(); handler(); }
+  if (handler) { event.preventDefault(); keyStarted = performance.now(); handler(); }
 });
 view.filter.addEventListener("change", () => {
   const card = current(); rebuildQueue(card && card.id); view.filter.blur(); render();

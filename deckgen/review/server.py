@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import html
+import logging
 import secrets
 import socket
 from importlib import resources
@@ -47,11 +48,10 @@ def create_app(
     token: str,
     *,
     port: int,
-    source: str | None = None,
     start_filter: str = "unreviewed",
 ) -> Flask:
     """The review app. ``port`` is the one the server listens on (the Host and Origin
-    a request must name); ``source`` limits the review to one source's cards."""
+    a request must name); the session's ``source`` limits the review to its cards."""
     app = Flask("deckgen.review", static_folder=None)
     app.config["DECKGEN_PORT"] = port
     app.json.sort_keys = False  # a card's fields in the order people read them
@@ -97,6 +97,8 @@ def create_app(
         @app.errorhandler(code)
         def plain(error, code=code):
             return Response(f"{error.description}\n", code, mimetype="text/plain")
+
+    source = session.source
 
     def scoped(cards_file: CardsFile):
         return [c for c in cards_file.cards if source is None or source in c.sources]
@@ -153,8 +155,7 @@ def create_app(
         return jsonify(lines=transcripts.context(cards_file, find(cards_file, card_id)))
 
     def answer(decision, status: int = 200):
-        cards_file, state = session.load()
-        card = card_data(cards_file, decision.card, state) if decision else None
+        card = card_data(decision.cards_file, decision.card, decision.state) if decision else None
         action = decision.action if decision else ""
         return jsonify(
             card=card, action=action, can_undo=session.can_undo, version=session.file_version()
@@ -167,8 +168,6 @@ def create_app(
         fields = data.get("fields") or {}
         if not isinstance(fields, dict):
             abort(415, "fields must be a mapping")
-        cards_file, _ = session.load()
-        find(cards_file, card_id)
         try:
             decision = session.decide(
                 card_id, action, version, {str(k): str(v) for k, v in fields.items()}
@@ -226,11 +225,9 @@ class ReviewServer:
         source: str | None = None,
         start_filter: str = "unreviewed",
     ) -> None:
-        self.session = ReviewSession(cards_path)
+        self.session = ReviewSession(cards_path, source)
         self.token = secrets.token_urlsafe(24)
-        self.app = create_app(
-            self.session, self.token, port=port, source=source, start_filter=start_filter
-        )
+        self.app = create_app(self.session, self.token, port=port, start_filter=start_filter)
         # Bound here, so that a port in use is one clean error (Werkzeug would exit).
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
@@ -257,6 +254,7 @@ class ReviewServer:
         return f"http://{HOST}:{self.port}/?token={self.token}"
 
     def serve_forever(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
         """Serve until Ctrl-C (KeyboardInterrupt) or ``shutdown``; the socket is closed
         either way."""
         try:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.cards import Card, CardsFile, parse_cards, read_cards_text, write_cards_text
+from deckgen.cards import Card, CardsFile, read_cards_text, write_cards_text
 from deckgen.cards.editor import (
     TEXT_KEYS,
     card_digest,
@@ -30,6 +30,7 @@ from deckgen.cards.editor import (
     edit_card,
     find_card_text,
     keep_card,
+    parsed,
     replace_card_text,
     skip_card,
 )
@@ -61,11 +62,14 @@ def unreviewed_cards(cards_file: CardsFile, state: State) -> list[Card]:
 
 @dataclass(frozen=True)
 class Decision:
-    """What a decision did: the card as it now reads, and whether it is reviewed."""
+    """What a decision did: the card as it now reads, and whether it is reviewed; the
+    file and the state as they now are."""
 
     card: Card
     reviewed: bool
     action: str
+    cards_file: CardsFile = dataclasses.field(repr=False, compare=False)
+    state: State = dataclasses.field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,9 @@ class _Step:
 class ReviewSession:
     """Decisions on the cards of one cards.yaml; safe to call from several threads."""
 
-    def __init__(self, cards_path: Path) -> None:
+    def __init__(self, cards_path: Path, source: str | None = None) -> None:
         self.path = Path(cards_path)
+        self.source = source  # only the cards of this source may be decided on
         self.state_path = state_path_for(self.path)
         self._undo: list[_Step] = []
         self._mutex = threading.Lock()
@@ -91,7 +96,7 @@ class ReviewSession:
     # -- reading
 
     def load(self) -> tuple[CardsFile, State]:
-        return parse_cards(read_cards_text(self.path), self.path), load_state(self.state_path)
+        return parsed(read_cards_text(self.path), self.path), load_state(self.state_path)
 
     def file_version(self) -> str:
         """Changes whenever cards.yaml or its state file is replaced or written."""
@@ -123,16 +128,19 @@ class ReviewSession:
             raise DeckgenError(Problem(f"unknown action '{action}'", hint="keep, skip or edit"))
         with self._mutex, locked(self.path, what="the cards file", error=CardsFileError):
             text = read_cards_text(self.path)
-            self._current(text, card_id, version)
+            before = parsed(text, self.path)
+            self._current(before, card_id, version)
             body_before = find_card_text(text, self.path, card_id).body
             if action == "keep":
-                new_text, new_card = keep_card(text, self.path, card_id)
+                new_text, new_card = keep_card(text, self.path, card_id, before)
             elif action == "skip":
-                new_text, new_card = skip_card(text, self.path, card_id)
+                new_text, new_card = skip_card(text, self.path, card_id, before)
             else:
-                new_text, new_card = edit_card(text, self.path, card_id, values or {})
+                new_text, new_card = edit_card(text, self.path, card_id, values or {}, before)
+            after = before
             if new_text != text:
                 write_cards_text(self.path, new_text)
+                after = parsed(new_text, self.path)
             state = load_state(self.state_path)
             reviewed_before = state.reviewed.get(card_id)
             state.remember_reviewed(card_id, card_digest(new_card))
@@ -146,7 +154,7 @@ class ReviewSession:
                     action,
                 )
             )
-            return Decision(new_card, True, action)
+            return Decision(new_card, True, action, after, state)
 
     def undo(self) -> Decision | None:
         """Undo the last decision of this run: the card's text back byte for byte and
@@ -156,20 +164,32 @@ class ReviewSession:
                 return None
             step = self._undo[-1]
             text = read_cards_text(self.path)
-            card = self._current(text, step.card_id, step.version_after)
+            cards_file = parsed(text, self.path)
+            card = self._current(cards_file, step.card_id, step.version_after)
             if step.body_before is not None:
                 text = replace_card_text(text, self.path, step.card_id, step.body_before)
                 write_cards_text(self.path, text)
-                card = next(c for c in parse_cards(text, self.path).cards if c.id == step.card_id)
+                cards_file = parsed(text, self.path)
+                card = next(c for c in cards_file.cards if c.id == step.card_id)
             state = load_state(self.state_path)
             state.remember_reviewed(step.card_id, step.reviewed_before)
             save_state(self.state_path, state)
             self._undo.pop()
-            return Decision(card, is_reviewed(card, state), "undo " + step.action)
+            return Decision(
+                card, is_reviewed(card, state), "undo " + step.action, cards_file, state
+            )
 
-    def _current(self, text: str, card_id: str, version: str) -> Card:
-        cards = parse_cards(text, self.path).cards
-        card = next((c for c in cards if c.id == card_id), None)
+    def _current(self, cards_file: CardsFile, card_id: str, version: str) -> Card:
+        card = next((c for c in cards_file.cards if c.id == card_id), None)
+        if card is not None and self.source is not None and self.source not in card.sources:
+            raise DeckgenError(
+                Problem(
+                    f"this review is of the cards of '{self.source}' only",
+                    str(self.path),
+                    card.line,
+                    card_id,
+                )
+            )
         if card is None or card_version(card) != version:
             what = "was deleted or renamed" if card is None else "was changed"
             raise ReviewConflict(

@@ -4,7 +4,6 @@ served, and the API's answers (200, 409 on a conflict, 422 on an invalid card)."
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import urllib.error
@@ -222,13 +221,15 @@ def test_a_port_in_use_is_one_clean_error(project: Path):
             ReviewServer(project / "cards.yaml", port=taken.getsockname()[1])
 
 
-def test_a_source_scope_shows_only_its_cards(project: Path):
-    shutil.copy(project / "cards.yaml", project / "copy.yaml")
-    app = create_app(
-        ReviewSession(project / "cards.yaml"), TOKEN, port=PORT, source="sequoia-summary"
-    )
-    cards = get(app.test_client(), "/api/cards").get_json()["cards"]
-    assert cards and all(
-        "sequoia-summary" in load_cards(project / "cards.yaml").source_by_id for _ in cards
-    )
-    assert {c["source"] for c in cards} <= {"sequoia-summary", "sequoia-transcript"}
+def test_a_source_scope_shows_and_decides_only_its_cards(project: Path):
+    cards = project / "cards.yaml"
+    app = create_app(ReviewSession(cards, "sequoia-summary"), TOKEN, port=PORT)
+    client = app.test_client()
+    shown = get(client, "/api/cards").get_json()["cards"]
+    expected = [c.id for c in load_cards(cards).cards if "sequoia-summary" in c.sources]
+    assert [c["id"] for c in shown] == expected and expected
+    other = next(c for c in load_cards(cards).cards if "sequoia-summary" not in c.sources)
+    body = {"id": other.id, "action": "skip", "version": card_version(other)}
+    before = cards.read_bytes()
+    assert post(client, "/api/decide", body).status_code == 422
+    assert cards.read_bytes() == before
