@@ -111,7 +111,11 @@ function render() {
   if (card.changed_since_review) state = ["changed since reviewed", "skip"];
   meta.appendChild(el("span", {class: "state " + state[1], text: state[0]}));
   view.card.replaceChildren(meta);
-  if (editing === card.id) view.card.appendChild(editForm(card));
+  if (editing === card.id) {
+    const first = view.card.appendChild(editForm(card)).querySelector("textarea");
+    first.focus();
+    first.setSelectionRange(first.value.length, first.value.length);
+  }
   else {
     card.faces.forEach((face, number) => {
       const label = card.faces.length > 1 ? " (card " + (number + 1) + ")" : "";
@@ -182,8 +186,6 @@ function editForm(card) {
     }
   });
   form.addEventListener("submit", event => { event.preventDefault(); saveEdit(form, card); });
-  setTimeout(() => { const first = form.querySelector("textarea"); first.focus();
-    first.setSelectionRange(first.value.length, first.value.length); }, 0);
   return form;
 }
 

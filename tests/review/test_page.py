@@ -69,7 +69,7 @@ class Review:
         before = (self.shown(), self.page.get_attribute("#card", "data-version"))
         self.page.keyboard.press(key)
         if key == "e":
-            self.page.wait_for_selector("#card form.edit textarea")
+            self.page.wait_for_selector("#card form.edit textarea:focus")
             return
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
