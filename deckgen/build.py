@@ -226,9 +226,11 @@ def build_deck(
     media_files = {clip.name: clip.data for clip in clips.values()}
     _write_apkg(cards_file, specs, state, output, media_files)
     if state.changed or not state_path.exists():
-        # Keep what an extract running meanwhile recorded in the state file.
+        # Keep what an extract or a review running meanwhile recorded in the state file.
         with locked(cards_file.path, what="deckgen's state file", blame=state_path):
-            state.remember_proposed(load_state(state_path).proposed)
+            current = load_state(state_path)
+            state.remember_proposed(current.proposed)
+            state.reviewed = current.reviewed
             save_state(state_path, state)
     active = cards_file.active_cards
     cloze = sum(1 for c in active if c.type == "cloze")

@@ -55,6 +55,7 @@ def cli() -> None:
       deckgen sources FILE...  check what deckgen reads in your transcripts
       deckgen extract FILE...  add the claims worth a card to ./cards.yaml
       deckgen check            check ./cards.yaml, every problem with its line
+      deckgen review           keep, skip or reword each new card, one key each
       deckgen list             find a card
       deckgen preview          see every card before importing
       deckgen build            build the deck from ./cards.yaml
@@ -335,11 +336,20 @@ def check(cards_path: Path) -> None:
 @CARDS_OPTION
 @click.option("--source", "source_id", help="Only the cards of this source id.")
 @click.option("--skipped", is_flag=True, help="Only the cards marked 'skip: true'.")
-def list_cards(cards_path: Path, source_id: str | None, skipped: bool) -> None:
+@click.option(
+    "--unreviewed", is_flag=True, help="Only the cards 'deckgen review' has not seen as they are."
+)
+def list_cards(cards_path: Path, source_id: str | None, skipped: bool, unreviewed: bool) -> None:
     """List the cards, one per line: line, id, type, source, time, first words."""
     from deckgen.cards import load_cards
 
     cards_file = load_cards(cards_path)
+    todo = None
+    if unreviewed:
+        from deckgen.review.session import unreviewed_cards
+        from deckgen.state import load_state, state_path_for
+
+        todo = {c.id for c in unreviewed_cards(cards_file, load_state(state_path_for(cards_path)))}
     if source_id is not None and source_id not in cards_file.source_by_id:
         known = ", ".join(cards_file.source_by_id) or "none"
         raise DeckgenError.at(
@@ -349,7 +359,7 @@ def list_cards(cards_path: Path, source_id: str | None, skipped: bool) -> None:
     for card in cards_file.cards:
         if source_id is not None and source_id not in card.sources:
             continue
-        if card.skip != skipped:
+        if card.skip != skipped or (todo is not None and card.id not in todo):
             continue
         words = " ".join((card.text if card.type == "cloze" else card.front or "").split())
         rows.append(
@@ -364,6 +374,63 @@ def list_cards(cards_path: Path, source_id: str | None, skipped: bool) -> None:
         )
     if rows:
         click.echo(_table(rows, align_numbers=False))
+
+
+@cli.command()
+@CARDS_OPTION
+@click.option("--source", "source_id", help="Only the cards of this source id.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Start on every card, not only those not yet reviewed."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Listen on this port of 127.0.0.1  [default: any free port]",
+)
+@click.option("--no-open", is_flag=True, help="Print the address instead of opening a browser.")
+def review(
+    cards_path: Path, source_id: str | None, show_all: bool, port: int, no_open: bool
+) -> None:
+    """Review the cards one at a time in a local web page: k keep, s skip, e edit, u undo.
+
+    Each card is shown as Anki will show it, beside the transcript around its
+    moment in the talk (and its audio clip). Every decision is written to the
+    cards file at once, in place; which cards were reviewed is kept in the state
+    file. The page runs on 127.0.0.1 only, behind a token in the address printed.
+    Ctrl-C stops it. Needs Flask: pip install 'deckgen[review]'.
+    """
+    from deckgen.cards import load_cards
+    from deckgen.errors import Problem
+
+    cards_file = load_cards(cards_path)
+    if source_id is not None and source_id not in cards_file.source_by_id:
+        known = ", ".join(cards_file.source_by_id) or "none"
+        raise DeckgenError.at(
+            f"no source '{source_id}'", cards_path, hint=f"sources in this file: {known}"
+        )
+    try:
+        from deckgen.review.server import ReviewServer
+    except ImportError as error:
+        if error.name not in ("flask", "werkzeug"):
+            raise
+        raise DeckgenError(
+            Problem(
+                "deckgen review needs Flask, which is not installed",
+                hint="pip install 'deckgen[review]'",
+            )
+        ) from None
+    server = ReviewServer(
+        cards_path, port=port, source=source_id, start_filter="all" if show_all else "unreviewed"
+    )
+    click.echo(f"Reviewing {cards_path} at {server.url}")
+    click.echo("Every decision is saved at once. Press Ctrl-C to stop.")
+    if not no_open and not _open_in_browser(server.url):
+        click.echo("warning: no browser could be opened; open the address above yourself", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped; every decision is saved.", err=True)
 
 
 @cli.command()
@@ -423,7 +490,7 @@ def _warn(path: Path, warning: str) -> None:
     click.echo(f"warning: {warning}", err=True)
 
 
-def _open_in_browser(page: Path) -> bool:
+def _open_in_browser(page: Path | str) -> bool:
     """Open ``page`` in the browser; False when nothing could. On Linux and the BSDs,
     xdg-open's answer is awaited a few seconds (click.launch does not wait, so a
     missing browser went unnoticed); one still running by then is taken as opened."""

@@ -75,6 +75,9 @@ class State:
     note_types: dict[str, Stamp] = field(default_factory=dict)
     proposed: set[str] = field(default_factory=set)
     deck: str | None = None  # the deck name of the last build
+    # Cards ``deckgen review`` has seen: card id -> digest of the text reviewed
+    # (deckgen.cards.editor.card_digest). A card whose text changed since is unreviewed.
+    reviewed: dict[str, str] = field(default_factory=dict)
     changed: bool = False
 
     def remember_deck(self, name: str) -> None:
@@ -87,6 +90,16 @@ class State:
         if new:
             self.proposed |= new
             self.changed = True
+
+    def remember_reviewed(self, card_id: str, digest: str | None) -> None:
+        """Record that the card with this text was reviewed (None: it was not)."""
+        if self.reviewed.get(card_id) == digest:
+            return
+        if digest is None:
+            del self.reviewed[card_id]
+        else:
+            self.reviewed[card_id] = digest
+        self.changed = True
 
     def stamp(self, table: dict[str, Stamp], key: str, content_hash: str, now: int) -> int:
         """The modification time for ``key`` with this content, recording any change.
@@ -137,6 +150,7 @@ def load_state(path: Path) -> State:
             },
             proposed={str(x) for x in data.get("proposed", [])},
             deck=str(data["deck"]) if data.get("deck") is not None else None,
+            reviewed={str(k): str(v) for k, v in data.get("reviewed", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise DeckgenError.at(
@@ -166,6 +180,8 @@ def save_state(path: Path, state: State) -> None:
     }
     if state.deck is not None:
         data["deck"] = state.deck
+    if state.reviewed:
+        data["reviewed"] = dict(sorted(state.reviewed.items()))
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     write_file(path, text.encode("utf-8"), what="deckgen's state file")
     state.changed = False

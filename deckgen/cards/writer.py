@@ -110,6 +110,11 @@ def scalar(value: str, indent: int) -> str:
         folded = ">-\n" + "\n".join(" " * (indent + 2) + line for line in lines)
         if _reads_back(folded, value, indent):
             return folded
+    return quoted(value)
+
+
+def quoted(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar on one line."""
     # YAML may not hold some characters (U+FFFE, C1 controls) even quoted: escape them.
     return _NOT_YAML.sub(
         lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)
