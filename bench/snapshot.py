@@ -69,10 +69,18 @@ def extract_all(out: Path) -> list[str]:
             print(f"{name}: skipped (files not at hand)", file=sys.stderr)
             continue
         with tempfile.TemporaryDirectory() as tmp:
+            # The inputs are copied beside cards.yaml, so the 'file:' lines do not name
+            # the folder the project happens to be in.
+            copies = []
+            for file, path in zip(files, paths, strict=True):
+                copy = Path(tmp) / file
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
+                copies.append(file)
             cards = Path(tmp) / "cards.yaml"
             command = [sys.executable, "-m", "deckgen", "extract", "--quiet", "--no-cache"]
-            command += ["--cards", str(cards), *extra, *map(str, paths)]
-            subprocess.run(command, check=True, env=env)
+            command += ["--cards", "cards.yaml", *extra, *copies]
+            subprocess.run(command, check=True, env=env, cwd=tmp)
             shutil.copyfile(cards, out / f"{name}.yaml")
         ran.append(name)
         print(f"{name}: done", file=sys.stderr)
