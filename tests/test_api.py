@@ -18,8 +18,8 @@ from tests.conftest import ROOT
 
 
 def readme_python() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Use from Python") :]
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text[text.index("# Use from Python") :]
     return re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
 
 
@@ -45,7 +45,7 @@ def test_import_deckgen_loads_neither_spacy_nor_genanki():
 
 def test_the_readme_example_runs(project: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     monkeypatch.chdir(project)
-    exec(compile(readme_python(), "README.md", "exec"), {})
+    exec(compile(readme_python(), "docs/api.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert printed[-1] == (
         "no-such-cards.yaml: file not found (run 'deckgen extract SOURCE...' to start one)"
