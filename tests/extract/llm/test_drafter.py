@@ -245,7 +245,7 @@ def test_ctrl_c_stops_sending_and_keeps_what_was_answered(tmp_path):
     talk = transcript(
         *[
             (10.0 * i, f"Sentence number {i} says that models need lots of data to learn well.")
-            for i in range(60)
+            for i in range(300)
         ]
     )
     cache = Cache(folder=tmp_path)
