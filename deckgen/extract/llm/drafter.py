@@ -33,6 +33,7 @@ from deckgen.extract.llm.grounding import (
     find_quote,
     inert,
     inert_cloze,
+    listed_counts,
     unsaid_numbers,
 )
 from deckgen.extract.llm.passages import Passage, cut_passages
@@ -353,7 +354,8 @@ class LLMDrafter:
         taken = set(taken_ids or ())
         claims = []
         for candidate in chosen:
-            words = content_words(_visible(candidate.card))
+            # ("Tavares's library" gives "tavares-library", not "tavares-s-library")
+            words = [w.removesuffix("'s") for w in content_words(_visible(candidate.card))]
             card = _with(candidate.card, id=claim_id(words, taken), sources=(source_id,))
             claims.append(_as_claim(candidate, card, source_id))
         return claims
@@ -412,7 +414,10 @@ def _grounded(
     found = find_quote(card.quote, texts)
     if found is None:
         return QUOTE_NOT_FOUND
-    if unsaid_numbers(_visible(made), passage.text):
+    unsaid = unsaid_numbers(_visible(made), passage.text)
+    if made.type == "basic":
+        unsaid -= listed_counts(made.front or "", made.back or "")
+    if unsaid:
         return NUMBER_NOT_SAID
     sentence = passage.sentences[found.first]
     quote = found.text

@@ -244,6 +244,18 @@ def _numbers(text: str, lenient: bool) -> set[float]:
     return found
 
 
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def listed_counts(front: str, back: str) -> set[float]:
+    """The counts a question states of what its own answer lists ("What two goals ...?"
+    answered "Safety, and time well spent"): the card's structure, not a claim, so not
+    a number the talk must say."""
+    items = len([part for part in re.split(r",|;|\band\b|\bor\b", back) if part.strip()])
+    words = set(re.findall(r"[a-z]+", front.lower()))
+    return {float(n) for word, n in _COUNT_WORDS.items() if word in words and n <= items}
+
+
 def unsaid_numbers(card_text: str, passage_text: str) -> set[float | str]:
     """The numbers (and names with a number, "H100") the card states that the passage
     never says."""

@@ -153,3 +153,13 @@ def test_the_time_is_the_cue_the_quote_begins_in():
     assert cue_time(timed, 10.0, "the idea I had", 2) == 13.0
     # Words the segments do not hold leave the sentence's own time.
     assert cue_time(segments, 10.0, "nothing like this at all", 3) == 10.0
+
+
+def test_a_question_may_count_what_its_answer_lists():
+    from deckgen.extract.llm.grounding import listed_counts
+
+    front = "What two goals does Senthil give for the connected car?"
+    assert listed_counts(front, "Safety (less distraction), and more productive time") == {2.0}
+    # The answer lists one thing: "two" is then a claim, which the talk must say.
+    assert listed_counts(front, "Safety") == set()
+    assert listed_counts("What did they judge?", "Whether two shapes match, or not") == set()
