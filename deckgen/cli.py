@@ -194,6 +194,11 @@ def extract(
 
     Results are cached per source in ~/.cache/deckgen (or $DECKGEN_CACHE_DIR), so
     running again over unchanged sources is almost free; the folder is safe to delete.
+
+    With --llm MODEL, a language model you run drafts the cards instead (pip install
+    'deckgen[llm]'): each passage of the talk is sent to the server named on stderr,
+    and a card is kept only when its quote and numbers are found in the talk. Answers
+    are cached per passage, so a re-run sends nothing.
     """
     from deckgen.workflow import extract_to_cards
 
