@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,22 @@ def test_a_card_already_in_the_file_is_not_drafted_again(folder: Path):
         result = extract(folder, server, str(folder / TALK))
     assert result.exit_code == 0, result.output
     assert "0 new cards" in result.output and "already in the file" in result.output
+
+
+def test_without_the_llm_extra_one_line_says_how_to_install_it(folder: Path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "httpx", None)  # import httpx raises ImportError
+    result = run(
+        "extract",
+        "--cards",
+        str(folder / "cards.yaml"),
+        "--llm",
+        "m",
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        str(folder / TALK),
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "error: drafting with a language model needs the llm extra: pip install 'deckgen[llm]'"
+    )
+    assert not (folder / "cards.yaml").exists()
