@@ -201,7 +201,7 @@ class LLMDrafter:
         began = time.monotonic()
         sent_done = 0  # passages answered by the server (not the cache): for the estimate
         label = f"drafting with {self.client.endpoint.model}"
-        step(label, 0, total)
+        step(f"{label}, passage", 0, total)
         pool = ThreadPoolExecutor(max_workers=self.jobs)
         try:
             futures = {
@@ -389,14 +389,14 @@ def _where(passage: Passage) -> str:
 
 
 def _with_estimate(label: str, began: float, sent: int, done: int, total: int) -> str:
-    """The progress label, with the time left once a passage was answered by the server."""
+    """The progress label, with the time left once a passage was answered by the server:
+    "drafting with MODEL, about 3 min left, passage" (the count follows it)."""
     if not sent or done >= total:
-        return label
-    per_passage = (time.monotonic() - began) / sent
-    left = per_passage * (total - done)
+        return f"{label}, passage"
+    left = (time.monotonic() - began) / sent * (total - done)
     if left < 90:
-        return f"{label}, about {max(1, round(left))} s left"
-    return f"{label}, about {round(left / 60)} min left"
+        return f"{label}, about {max(1, round(left))} s left, passage"
+    return f"{label}, about {round(left / 60)} min left, passage"
 
 
 def _grounded(

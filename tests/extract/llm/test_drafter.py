@@ -236,7 +236,7 @@ def test_passages_are_sent_in_parallel_and_progress_is_told():
     with FakeServer(slow) as server:
         _, report = drafter_for(server, jobs=3).draft(talk, "t", progress=lambda *a: told.append(a))
     assert report.passages >= 3 and most == 3
-    assert told[0] == ("drafting with fake-model", 0, report.passages)
+    assert told[0] == ("drafting with fake-model, passage", 0, report.passages)
     assert told[-1][1:] == (report.passages, report.passages)
     assert any("left" in what for what, _, _ in told[1:-1])
 
