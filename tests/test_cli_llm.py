@@ -75,6 +75,14 @@ def test_extract_with_a_model_grounds_every_card_in_the_talk(folder: Path, colle
     assert collection.note_count() == len(cards_file.cards)
 
 
+def extract_from_nowhere(folder: Path):
+    """extract --llm with a server URL where nothing listens."""
+    return run(
+        "extract", "--cards", str(folder / "cards.yaml"), "--llm", "m",
+        "--llm-url", "http://127.0.0.1:9/v1", str(folder / TALK),
+    )  # fmt: skip
+
+
 def _offsets(doc) -> list[int]:
     """Where each segment's text begins in doc.text."""
     offsets, at = [], 0
@@ -130,16 +138,7 @@ def test_the_server_not_running_changes_nothing(folder: Path):
     cards = folder / "cards.yaml"
     cards.write_text("deck:\n  name: Mine\n  id: 1234\n# my note\nsources:\ncards:\n")
     before = cards.read_bytes()
-    result = run(
-        "extract",
-        "--cards",
-        str(cards),
-        "--llm",
-        "m",
-        "--llm-url",
-        "http://127.0.0.1:9/v1",
-        str(folder / TALK),
-    )
+    result = extract_from_nowhere(folder)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
         "error: cannot reach the language model server at http://127.0.0.1:9/v1: start the "
@@ -238,16 +237,7 @@ def test_a_card_already_in_the_file_is_not_drafted_again(folder: Path):
 
 def test_without_the_llm_extra_one_line_says_how_to_install_it(folder: Path, monkeypatch):
     monkeypatch.setitem(sys.modules, "httpx", None)  # import httpx raises ImportError
-    result = run(
-        "extract",
-        "--cards",
-        str(folder / "cards.yaml"),
-        "--llm",
-        "m",
-        "--llm-url",
-        "http://127.0.0.1:9/v1",
-        str(folder / TALK),
-    )
+    result = extract_from_nowhere(folder)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
         "error: drafting with a language model needs the llm extra: pip install 'deckgen[llm]'"
