@@ -140,7 +140,7 @@ def test_the_videos_chapters_and_length_join_the_document(tmp_path: Path):
     doc = load_document(caption)
     assert doc.chapters == () and doc.duration == 135.0
     joined = with_chapters(doc, find_companions(caption))
-    assert [c.title for c in joined.chapters] == ["Introduction", "Training data", "Wrap-up"]
+    assert [c.title for c in joined.chapters] == ["Introduction", "Pretraining corpora", "Wrap-up"]
     assert joined.duration == 150.0
     assert joined.segments == doc.segments
     assert with_chapters(doc, None) is doc
@@ -205,3 +205,166 @@ def test_youtube_auto_captions_never_repeat_a_sentence():
     assert [s.start for s in auto.segments] == [1.0, 2.5, 4.0, 6.5, 9.0, 65.0, 67.5, 130.0]
     # The 10 ms repeat extends the line it repeats, and adds nothing.
     assert auto.segments[-3].end == 67.5 and auto.segments[-2].end == 70.01
+
+
+# -- deckgen extract, sources and preview on what yt-dlp downloaded
+
+
+def run(*args: str):
+    from click.testing import CliRunner
+
+    from deckgen.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+def extract(cards: Path, *args: str):
+    return run("extract", "--model", "none", "--cards", str(cards), *args)
+
+
+def test_extract_takes_title_url_and_recording_from_yt_dlps_files(tmp_path: Path):
+    from deckgen.cards import load_cards
+
+    caption = downloaded(tmp_path)
+    auto = tmp_path / "talk.en-orig.vtt"
+    cards = tmp_path / "cards.yaml"
+    result = extract(cards, str(caption), str(auto))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{caption}: yt-dlp's files: title, url, channel 'Example Talks', duration 00:02:30, "
+        "3 chapters from talk.info.json; recording talk.m4a",
+        f"{caption}: 3 new cards as 'talk-en' (new source)",
+        f"Created {cards}: 3 cards added",
+    ]
+    assert f"note: {auto}: left out: auto-generated captions of the same video as " in (
+        result.stderr
+    )
+    cards_file = load_cards(cards)
+    (source,) = cards_file.sources
+    assert (source.title, source.url, source.media, source.file) == (
+        "Tokenization, from the ground up",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "talk.m4a",
+        "talk.en.vtt",
+    )
+    assert cards_file.deck.name == "Tokenization, from the ground up"
+    # Every card links to its second of the video.
+    from deckgen.build import note_specs
+
+    links = [spec.fields[5] for spec in note_specs(cards_file)]
+    assert links and all("watch?v=dQw4w9WgXcQ&amp;t=" in link for link in links)
+    # Again: nothing new, and the source is not registered twice.
+    again = extract(cards, str(caption), str(auto))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[-1] == f"{cards} unchanged: no new cards"
+    assert "yt-dlp's files" not in again.stdout
+
+
+def test_the_command_line_wins_over_yt_dlps_files(tmp_path: Path):
+    from deckgen.cards import load_cards
+
+    caption = downloaded(tmp_path)
+    mine = tmp_path / "mine.mp3"
+    mine.write_bytes(b"audio")
+    cards = tmp_path / "cards.yaml"
+    result = extract(
+        cards, "--title", "My title", "--url", "https://v.example/1", "--media", str(mine),
+        str(caption),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"{caption}: yt-dlp's files: title (--title wins), url (--url wins), channel "
+        "'Example Talks', duration 00:02:30, 3 chapters from talk.info.json; recording "
+        "talk.m4a (--media wins)"
+    )
+    (source,) = load_cards(cards).sources
+    assert (source.title, source.url, source.media) == (
+        "My title",
+        "https://v.example/1",
+        "mine.mp3",
+    )
+    assert load_cards(cards).deck.name == "My title"
+
+
+@pytest.mark.parametrize("info", ["partial.info.json", "other-extractor.info.json"])
+def test_a_broken_info_json_never_stops_extraction(tmp_path: Path, info: str):
+    from deckgen.cards import load_cards
+
+    caption = downloaded(tmp_path, info=info, media="")
+    cards = tmp_path / "cards.yaml"
+    result = extract(cards, str(caption))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "talk.info.json" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"warning: {caption}: {tmp_path / 'talk.info.json'}: ")
+    (source,) = load_cards(cards).sources
+    assert source.title == "Talk.en"  # from the file name, as without the info.json
+    assert source.url is None and source.media is None
+    assert f"{caption}: 3 new cards as 'talk-en' (new source)" in result.stdout
+
+
+def test_sources_shows_the_videos_chapters_and_what_comes_from_where(tmp_path: Path):
+    caption = downloaded(tmp_path)
+    result = run("sources", str(caption))
+    assert result.exit_code == 0, result.output
+    table, taken = result.stdout.splitlines()[1:]
+    assert table.split()[-1] == "3"
+    assert taken.startswith(f"{caption}: yt-dlp's files: title, url, ")
+
+
+def test_a_summary_claim_takes_the_videos_chapter(tmp_path: Path):
+    """With no passage of the talk saying it and no chapters of its own, a summary
+    claim gets the start of the video's chapter whose title it shares a word with."""
+    from deckgen.align import Alignment
+    from deckgen.reconcile import with_chapter
+
+    caption = downloaded(tmp_path)
+    summary = tmp_path / "notes.md"
+    summary.write_text(
+        "Notes.\n\nThe pretraining corpora mix books and code in equal parts.\n", encoding="utf-8"
+    )
+    summary_doc = load_document(summary)
+    talk = with_chapters(load_document(caption), find_companions(caption))
+    text = "The pretraining corpora mix books and code in equal parts."
+    found = with_chapter(Alignment("none"), text, summary_doc, talk)
+    assert (found.kind, found.time, found.chapter) == ("chapter", 60.0, "Pretraining corpora")
+    # Without the video's chapters, none.
+    plain = load_document(caption)
+    assert with_chapter(Alignment("none"), text, summary_doc, plain).kind == "none"
+
+
+def test_the_preview_timeline_shows_the_videos_chapters(tmp_path: Path):
+    from deckgen.cards import load_cards
+    from deckgen.preview import preview_data
+
+    caption = downloaded(tmp_path)
+    cards = tmp_path / "cards.yaml"
+    assert extract(cards, str(caption)).exit_code == 0
+    (source,) = preview_data(load_cards(cards))["sources"]
+    assert source["length"] == 150.0
+    assert [(c["start"], c["title"]) for c in source["chapters"]] == [
+        (0.0, "Introduction"),
+        (60.0, "Pretraining corpora"),
+        (120.0, "Wrap-up"),
+    ]
+    result = run("preview", "--no-media", "--cards", str(cards), "-o", str(tmp_path / "p.html"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert '"title": "Pretraining corpora"' in page and ".timeline .chapter" in page
+
+
+def test_extract_gives_a_summary_claim_the_videos_chapter(tmp_path: Path):
+    from deckgen.cards import load_cards
+
+    caption = downloaded(tmp_path)
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "Notes.\n\nThe pretraining corpora mix 40 percent books with 60 percent code.\n",
+        encoding="utf-8",
+    )
+    cards = tmp_path / "cards.yaml"
+    assert extract(cards, str(caption)).exit_code == 0
+    result = extract(cards, "--summary-of", "talk-en", str(notes))
+    assert result.exit_code == 0, result.output
+    (card,) = [c for c in load_cards(cards).cards if c.source == "notes"]
+    assert card.time == 60.0  # "Pretraining corpora", the video's chapter at 00:01:00
