@@ -368,3 +368,21 @@ def test_extract_gives_a_summary_claim_the_videos_chapter(tmp_path: Path):
     assert result.exit_code == 0, result.output
     (card,) = [c for c in load_cards(cards).cards if c.source == "notes"]
     assert card.time == 60.0  # "Pretraining corpora", the video's chapter at 00:01:00
+
+
+def test_the_chapters_render_on_the_timeline_in_a_browser(tmp_path: Path):
+    from tests.test_preview import find_browser, headless
+
+    if find_browser() is None:
+        pytest.skip("no Chromium or Chrome found on PATH (.ci/run installs Debian's chromium)")
+    caption = downloaded(tmp_path)
+    cards = tmp_path / "cards.yaml"
+    assert extract(cards, str(caption)).exit_code == 0
+    page = tmp_path / "p.html"
+    assert run("preview", "--no-media", "--cards", str(cards), "-o", str(page)).exit_code == 0
+    dom = headless(page, tmp_path, "--dump-dom")
+    assert dom.count('<span class="chapter" title="') == 3
+    assert 'title="00:01:00 · Pretraining corpora" style="left:40.000%"' in dom
+    assert (
+        "Chapters: 00:00:00 Introduction · 00:01:00 Pretraining corpora · 00:02:00 Wrap-up" in dom
+    )
