@@ -42,6 +42,16 @@ def _document(document: Document | PathLike) -> Document:
     return document if isinstance(document, Document) else load_document(document)
 
 
+def _talk(transcript: Document | PathLike | None) -> Document | None:
+    """A transcript, with its video's chapters when yt-dlp's info.json is beside it."""
+    if transcript is None:
+        return None
+    from deckgen.sources.ytdlp import find_companions, with_chapters
+
+    document = _document(transcript)
+    return with_chapters(document, find_companions(Path(document.path)))
+
+
 def source_id_for(document: Document | PathLike) -> str:
     """The id ``deckgen extract`` gives a new source: the slug of its file name."""
     path = document.path if isinstance(document, Document) else Path(document)
@@ -95,16 +105,17 @@ def align_summary(
     summary: Document | PathLike, transcript: Document | PathLike | None = None
 ) -> list[AlignedSentence]:
     """Every sentence of a summary with the moment the talk says it: the transcript
-    passage when one clearly matches, else the summary's own chapter, else none."""
+    passage when one clearly matches, else the summary's own chapter (or the video's,
+    from yt-dlp's info.json beside the transcript), else none."""
     from deckgen.extract import sentence_splitter, split_sentences
     from deckgen.reconcile import talk_alignments, with_chapter
 
     summary = _document(summary)
-    transcript = _document(transcript) if transcript is not None else None
+    transcript = _talk(transcript)
     splitter = sentence_splitter()
     in_talk = talk_alignments(summary, transcript, splitter)
     return [
-        AlignedSentence(s.text, s.paragraph, with_chapter(found, s.text, summary))
+        AlignedSentence(s.text, s.paragraph, with_chapter(found, s.text, summary, transcript))
         for s, found in zip(split_sentences(summary, splitter), in_talk, strict=True)
     ]
 
@@ -123,7 +134,7 @@ def align_claims(
     from deckgen.reconcile import apply_alignments, summary_moments
 
     summary = _document(summary)
-    transcript = _document(transcript) if transcript is not None else None
+    transcript = _talk(transcript)
     moments = summary_moments(claims, summary, transcript, sentence_splitter())
     if transcript is not None and transcript_id is None:
         transcript_id = source_id_for(transcript)

@@ -247,10 +247,14 @@ def extract(
             progress.finish()
     if report.warning:
         click.echo(f"warning: {report.warning}", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     for item in report.sources:
         for warning in item.warnings:
             _warn(item.path, warning)
     for item in report.sources:
+        if item.taken:
+            click.echo(item.taken)
         detail = []
         if item.already_there:
             detail.append(f"{item.already_there} already in the file")
@@ -451,17 +455,21 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
 
     One row per file: the detected format, transcript or summary, the duration, and
     how many segments, words and chapters it holds. Use it to check your files
-    before extracting cards from them.
+    before extracting cards from them. Captions named as yt-dlp names them
+    (NAME.LANG.vtt) get a line saying what extract takes from NAME.info.json and the
+    recording beside them.
 
     The format is found from the content; the extension decides only when the
     content fits no format. A file that looks like subtitles, JSON or XML is never
     read as a summary: it parses, or fails with the line that is wrong.
     """
     from deckgen.sources import load_document
+    from deckgen.sources.ytdlp import find_companions
     from deckgen.timecode import format_clock
 
     rows = [("file", "format", "kind", "duration", "segments", "words", "chapters")]
     problems = []
+    taken = []
     for path in files:
         try:
             doc = load_document(path, format_name)
@@ -470,6 +478,14 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
             continue
         for warning in doc.warnings:
             _warn(path, warning)
+        companions = find_companions(path)
+        if companions is not None:
+            for warning in companions.warnings:
+                _warn(path, warning)
+            taken.append(companions.taken())
+            chapters = companions.chapters
+        else:
+            chapters = doc.chapters
         duration = format_clock(doc.duration) if doc.duration is not None else "-"
         rows.append(
             (
@@ -479,11 +495,13 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
                 duration,
                 str(len(doc.segments)),
                 str(doc.word_count),
-                str(len(doc.chapters)),
+                str(len(doc.chapters or chapters)),
             )
         )
     if len(rows) > 1:
         click.echo(_table(rows))
+    for line in filter(None, taken):
+        click.echo(line)
     if problems:
         raise DeckgenError(*problems)
 

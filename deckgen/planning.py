@@ -16,6 +16,7 @@ from deckgen.cards import URL_PATTERN, CardsFile, Source, slugify, unique_id
 from deckgen.document import Document
 from deckgen.errors import DeckgenError
 from deckgen.sources import load_document
+from deckgen.sources.ytdlp import Companions, find_companions
 
 
 @dataclass(frozen=True)
@@ -107,13 +108,19 @@ def plan(
         if declared is not None:
             planned.append(Planned(declared, item, is_new=False))
             continue
+        # yt-dlp's files beside the captions give the title, url and recording; what
+        # the command line says wins (--title and --url in ``named``).
+        companions = documents.companions(item.path)
+        info = companions.info if companions is not None else None
+        recording = media if media is not None else (companions and companions.media)
         source = Source(
             id=unique_id(slugify(item.path.stem) or "source", taken),
-            title=item.title,
+            title=(info and info.title) or item.title,
             kind=item.kind,
             file=_relative(item.path, cards_path.parent),
+            url=info.url if info is not None else None,
             summary_of=summary_of if item.kind == "summary" else None,
-            media=_relative(Path(media), cards_path.parent) if media is not None else None,
+            media=_relative(Path(recording), cards_path.parent) if recording else None,
         )
         planned.append(Planned(source, item, is_new=True))
     return planned
@@ -174,6 +181,7 @@ class Documents:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self.loaded: dict[Path, Document] = {}
+        self.found: dict[Path, Companions | None] = {}
 
     def describe(self, path: Path) -> SourceFile:
         try:
@@ -192,6 +200,12 @@ class Documents:
             self.cache.put(key, known)
         title, kind, warnings = known
         return SourceFile(path, digest, title, kind, warnings=warnings)
+
+    def companions(self, path: Path) -> Companions | None:
+        """yt-dlp's info.json and recording beside a caption file it named, if any."""
+        if path not in self.found:
+            self.found[path] = find_companions(path)
+        return self.found[path]
 
     def load(self, path: Path) -> Document:
         if path not in self.loaded:

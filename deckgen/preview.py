@@ -24,6 +24,8 @@ from deckgen.fsutil import write_file
 from deckgen.media import Clip, make_clips
 from deckgen.notetypes import CSS, NoteType
 from deckgen.sources import load_document
+from deckgen.sources.ytdlp import find_companions, with_chapters
+from deckgen.timecode import format_clock
 
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
@@ -129,18 +131,25 @@ def _card_data(card: Card, spec: NoteSpec) -> dict:
     }
 
 
-def _lengths(cards_file: CardsFile) -> dict[str, float | None]:
-    """Each source's length, where its file is at hand and readable."""
-    lengths: dict[str, float | None] = {}
+def _lengths(cards_file: CardsFile) -> dict[str, tuple[float | None, list[dict]]]:
+    """Each source's length and chapters, where its file is at hand and readable (a
+    video's chapters and length come from yt-dlp's info.json beside its captions)."""
+    lengths: dict[str, tuple[float | None, list[dict]]] = {}
     for source in cards_file.sources:
         path = cards_file.source_path(source)
-        length = None
+        length, chapters = None, []
         if path is not None and path.is_file():
             try:
-                length = load_document(path).duration
+                document = with_chapters(load_document(path), find_companions(path))
             except DeckgenError:
-                length = None
-        lengths[source.id] = length
+                document = None
+            if document is not None:
+                length = document.duration
+                chapters = [
+                    {"start": c.start, "title": c.title, "time_text": format_clock(c.start)}
+                    for c in document.chapters
+                ]
+        lengths[source.id] = (length, chapters)
     return lengths
 
 
@@ -171,7 +180,8 @@ def preview_data(cards_file: CardsFile, clips: dict[str, Clip] | None = None) ->
     sources = []
     for source in cards_file.sources:
         times = [c.time for c in cards_file.cards if c.source == source.id and c.time is not None]
-        length = lengths.get(source.id) or (max(times) * 1.05 + 30 if times else None)
+        length, chapters = lengths.get(source.id, (None, []))
+        length = length or (max(times) * 1.05 + 30 if times else None)
         sources.append(
             {
                 "id": source.id,
@@ -179,11 +189,19 @@ def preview_data(cards_file: CardsFile, clips: dict[str, Clip] | None = None) ->
                 "url": source.url or "",
                 "kind": source.kind,
                 "length": length,
+                "chapters": chapters,
             }
         )
     if any(not c.source for c in cards_file.cards):
         sources.append(
-            {"id": "", "title": "Cards of your own", "url": "", "kind": "", "length": None}
+            {
+                "id": "",
+                "title": "Cards of your own",
+                "url": "",
+                "kind": "",
+                "length": None,
+                "chapters": [],
+            }
         )
     return {
         "deck": cards_file.deck.name,
@@ -255,6 +273,8 @@ section.source h2 small { font-weight: normal; color: #5f6368; }
 .timeline .mark { position: absolute; top: 0.2em; width: 4px; height: 1.2em; margin-left: -2px;
   background: #1760c4; border-radius: 2px; cursor: pointer; }
 .timeline .mark.skipped { background: #9aa0a6; }
+.chapters { margin: 1.6em 0 0; font-size: 0.8em; color: #6b7280; }
+.timeline .chapter { position: absolute; top: 0; bottom: 0; border-left: 1px dashed #6b7280; }
 .timeline .mark:hover, .timeline .mark:focus { background: #c9a227; outline: none; }
 .timeline .end, .timeline .start { position: absolute; top: 1.75em; font-size: 0.75em;
   color: #5f6368; }
@@ -342,6 +362,11 @@ for (const source of data.sources) {
   if (source.length) {
     timeline.appendChild(el("span", {class: "start", text: "00:00:00"}));
     timeline.appendChild(el("span", {class: "end", text: clock(source.length)}));
+    for (const chapter of source.chapters) {
+      if (chapter.start >= source.length) continue;
+      timeline.appendChild(el("span", {class: "chapter", title: chapter.time_text + " · " + chapter.title,
+        style: "left:" + (100 * chapter.start / source.length).toFixed(3) + "%"}));
+    }
     for (const card of mine) {
       if (card.time === null) continue;
       const mark = el("a", {class: "mark" + (card.skip ? " skipped" : ""), href: "#card-" + card.id,
@@ -355,8 +380,13 @@ for (const source of data.sources) {
     mine.filter(c => !c.skip).length + " cards" + (source.kind ? " · " + source.kind : "")})]);
   const list = el("div", {class: "list"});
   lists[source.id] = list;
-  main.appendChild(el("section", {class: "source", id: "source-" + (source.id || "own")},
-                      [heading, timeline, list]));
+  const parts = [heading, timeline];
+  if (source.chapters.length) {
+    parts.push(el("p", {class: "chapters", text: "Chapters: " + source.chapters.map(
+      c => c.time_text + " " + c.title).join(" · ")}));
+  }
+  parts.push(list);
+  main.appendChild(el("section", {class: "source", id: "source-" + (source.id || "own")}, parts));
 }
 
 function renderCard(card) {

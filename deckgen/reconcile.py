@@ -49,10 +49,14 @@ def talk_alignments(summary: Document, transcript: Document | None, splitter) ->
     return index.align_summary([(s.text, s.paragraph) for s in sentences])
 
 
-def with_chapter(aligned: Alignment, text: str, summary: Document) -> Alignment:
-    """``aligned``, or the summary's chapter of ``text`` when the talk gave no time."""
-    if aligned.time is None and summary.chapters:
-        return align_to_chapter(text, summary.chapters, summary.text)
+def with_chapter(
+    aligned: Alignment, text: str, summary: Document, talk: Document | None = None
+) -> Alignment:
+    """``aligned``, or the chapter of ``text`` when the talk gave no time: the summary's
+    own chapters, else the talk's (a video's chapters, from yt-dlp's info.json)."""
+    chapters = summary.chapters or (talk.chapters if talk is not None else ())
+    if aligned.time is None and chapters:
+        return align_to_chapter(text, chapters, summary.text)
     return aligned
 
 
@@ -62,7 +66,7 @@ def summary_moments(
     """Where each claim of ``summary`` is said: a transcript passage, a chapter, or nothing."""
     in_talk = talk_alignments(summary, transcript, splitter)
     return [
-        with_chapter(in_talk[claim.sentence.index], claim.sentence.text, summary)
+        with_chapter(in_talk[claim.sentence.index], claim.sentence.text, summary, transcript)
         for claim in claims
     ]
 

@@ -44,7 +44,7 @@ from deckgen.extract import (
 from deckgen.extract.llm import DraftReport, Endpoint, LLMDrafter
 from deckgen.fsutil import locked
 from deckgen.reconcile import Outcome, Reconciler, summary_moments
-from deckgen.sources import load_document
+from deckgen.sources import load_document, ytdlp
 from deckgen.state import State, load_state, save_state, state_path_for
 
 
@@ -58,6 +58,8 @@ class SourceReport:
     dismissed: int
     merged: int = 0
     warnings: tuple[str, ...] = ()
+    # What was taken from yt-dlp's files beside a new source's captions (one line).
+    taken: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ExtractReport:
     warning: str | None
     # What drafting with a language model did (--llm), all sources together.
     llm: DraftReport | None = None
+    # Caption files left out for better ones of the same video (one line each).
+    notes: tuple[str, ...] = ()
 
     @property
     def added(self) -> int:
@@ -115,6 +119,9 @@ def extract_to_cards(
     (see deckgen.extract.llm).
     """
     cards_path = Path(cards_path)
+    # Captions people made win over auto-generated ones of the same video.
+    choice = ytdlp.prefer_manual([Path(p) for p in source_paths])
+    source_paths = choice.paths
     planning.check_title_and_url(title, url, source_paths)
     cache = _RunCache(enabled=use_cache)
     run = _Run(
@@ -152,7 +159,7 @@ def extract_to_cards(
     return ExtractReport(
         cards_path=cards_path,
         created=proposal.created,
-        sources=tuple(_report(d, proposal.new_claims) for d in proposal.done),
+        sources=tuple(_report(d, proposal.new_claims, run) for d in proposal.done),
         model=run.drafter.identity if run.drafter else run.model_id,
         warning=(
             rules_only_warning(model)
@@ -160,6 +167,7 @@ def extract_to_cards(
             else None
         ),
         llm=_llm_report(run),
+        notes=choice.notes,
     )
 
 
@@ -357,8 +365,16 @@ def _cards_of(claims: list[Claim], source_id: str) -> list:
     return [c.card for c in claims if c.source_id == source_id]
 
 
-def _report(done: _Done, new_claims: list[Claim]) -> SourceReport:
+def _report(done: _Done, new_claims: list[Claim], run: _Run) -> SourceReport:
     plan = done.planned
+    companions = run.documents.companions(plan.file.path) if plan.is_new else None
+    taken = None
+    warnings = plan.file.warnings
+    if companions is not None:
+        taken = companions.taken(
+            title=run.title is None, url=run.url is None, media=run.media is None
+        )
+        warnings = (*warnings, *companions.warnings)
     return SourceReport(
         plan.source.id,
         plan.file.path,
@@ -367,7 +383,8 @@ def _report(done: _Done, new_claims: list[Claim]) -> SourceReport:
         done.outcome.already,
         done.outcome.dismissed,
         done.outcome.merged,
-        plan.file.warnings,
+        warnings,
+        taken,
     )
 
 
@@ -379,18 +396,22 @@ def _alignments(
     cache: Cache,
 ) -> list:
     """Where each summary claim is said (cached): a transcript passage, a chapter, or nothing."""
-    key = key_for(
-        "alignments",
-        {
-            "summary": summary.digest,
-            "transcript": transcript.digest if transcript is not None else None,
-            "claims": [c.sentence.index for c in claims],
-        },
-    )
+    companions = documents.companions(transcript.path) if transcript is not None else None
+    talk_chapters = companions.chapters if companions is not None else ()
+    what = {
+        "summary": summary.digest,
+        "transcript": transcript.digest if transcript is not None else None,
+        "claims": [c.sentence.index for c in claims],
+    }
+    if talk_chapters:  # the video's chapters, from yt-dlp's info.json
+        what["chapters"] = [(c.start, c.title) for c in talk_chapters]
+    key = key_for("alignments", what)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    transcript_doc = documents.load(transcript.path) if transcript is not None else None
+    transcript_doc = None
+    if transcript is not None:
+        transcript_doc = ytdlp.with_chapters(documents.load(transcript.path), companions)
     found = summary_moments(
         claims, documents.load(summary.path), transcript_doc, sentence_splitter()
     )
