@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from deckgen.timecode import format_clock
 
 # Bump when the prompt or the schema changes: cached answers are keyed by it.
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 
 # Bounds keep a model that decodes under the schema's grammar from running on inside
 # one string until it is cut (seen with llama.cpp's server and a small model).
@@ -78,8 +78,10 @@ that detail out. Never add a fact, name or number that the passage does not stat
 5. No cards about the show itself (the host presenting the episode and the guest before \
 the conversation starts, the outro, ads, sponsors, requests to subscribe), greetings, or a \
 guest's biography (where they studied or worked); none about what is only visible on \
-screen (values of a worked example, code being typed); no hedges or vague opinions with \
-nothing to recall.
+screen (values of a worked example, code being typed, the steps of a live demo); none of \
+a host's asides or questions; no hedges or vague opinions with nothing to recall. In a \
+lecture, card what is taught: what a method is for, how it works, why, and the mistakes \
+to avoid.
 6. "quote": copy from the passage, word for word, the 8 to 25 words where the claim \
 itself begins (not the lead-up to it). Copy them exactly as written there, errors \
 included. Do not paraphrase.
