@@ -31,6 +31,7 @@ from deckgen.extract.llm.client import ChatClient, ContextTooLong
 from deckgen.extract.llm.grounding import (
     cue_time,
     find_quote,
+    gives_away,
     inert,
     inert_cloze,
     listed_counts,
@@ -328,15 +329,20 @@ class LLMDrafter:
         self, candidates: list[_Candidate], budget: int, report: DraftReport
     ) -> list[_Candidate]:
         """At most ``budget`` cards: the most important first, spread over the talk (of
-        two equally important cards, the one from a passage with fewer cards so far),
-        none a near-duplicate of one kept."""
+        two equally important cards, one whose blank is not said elsewhere on it, then
+        the one from a passage with fewer cards so far), none a near-duplicate of one kept."""
         remaining = list(candidates)
         chosen: list[_Candidate] = []
         per_passage: Counter = Counter()
         while remaining and len(chosen) < budget:
             best = min(
                 remaining,
-                key=lambda c: (-c.drafted.importance, per_passage[c.passage], c.order),
+                key=lambda c: (
+                    -c.drafted.importance,
+                    c.card.type == "cloze" and gives_away(c.card.text or ""),
+                    per_passage[c.passage],
+                    c.order,
+                ),
             )
             remaining.remove(best)
             probe = _as_claim(best, best.card)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from deckgen.extract.patterns import content_words
+
 # Words captions and models drop or add freely: they never count against a quote.
 _FILLER_WORDS = frozenset({"um", "uh", "uhm", "umm", "er", "erm", "ah", "hmm", "mm", "mhm", "oh"})
 _FILLER_PAIRS = frozenset({("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")})
@@ -191,6 +193,18 @@ def cue_time(segments: Sequence, sentence_start: float, sentence: str, offset: i
     if begin is None or begin + offset >= len(stream):
         return sentence_start
     return max(sentence_start, stream[begin + offset][0])
+
+
+def gives_away(text: str) -> bool:
+    """Whether a cloze's blank is said elsewhere on the card ("A {{c1::subword}} tokenizer
+    encodes ... subword units"): a word of four letters or more of the blank, plural or
+    not, outside it."""
+    match = _BLANK.search(text)
+    if match is None:
+        return False
+    blank = {w.rstrip("s") for w in content_words(match.group(2).split("::")[0]) if len(w) >= 4}
+    rest = {w.rstrip("s") for w in content_words(text[: match.start()] + " " + text[match.end() :])}
+    return bool(blank & rest)
 
 
 # ----------------------------------------------------------------------- numbers

@@ -261,3 +261,11 @@ def test_ctrl_c_stops_sending_and_keeps_what_was_answered(tmp_path):
         _, report = drafter_for(server, cache, jobs=1).draft(talk, "t")
     assert sent < report.passages
     assert report.cached >= 1 and report.requests == report.passages - report.cached
+
+
+def test_of_two_equally_important_clozes_the_one_that_hides_its_answer_is_kept():
+    revealing = dict(BRAIN, text="Our brains run on about {{c1::20 watts}}, so 20 watts is all.")
+    plain = dict(RLHF, importance=3)
+    with FakeServer(lambda body: answer(revealing, plain)) as server:
+        claims, _ = drafter_for(server).draft(TALK, "talk", ExtractOptions(max_per_hour=60))
+    assert [c.card.front for c in claims] == [RLHF["front"]]

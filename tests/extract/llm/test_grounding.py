@@ -163,3 +163,12 @@ def test_a_question_may_count_what_its_answer_lists():
     # The answer lists one thing: "two" is then a claim, which the talk must say.
     assert listed_counts(front, "Safety") == set()
     assert listed_counts("What did they judge?", "Whether two shapes match, or not") == set()
+
+
+def test_a_blank_said_elsewhere_on_the_card_gives_itself_away():
+    from deckgen.extract.llm.grounding import gives_away
+
+    assert gives_away("A {{c1::subword}} tokenizer encodes subword units.")
+    assert gives_away("Only with {{c1::previous tokens}}, never with future token.")
+    assert not gives_away("Programs are often {{c1::not invertible}}: going back needs a choice.")
+    assert not gives_away("No blank here.")
