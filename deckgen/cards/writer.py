@@ -360,5 +360,16 @@ def _verify(
         )
 
 
-def write_cards_text(path: Path, text: str) -> None:
-    write_file(path, text.encode("utf-8"), what="the cards file", error=CardsFileError)
+def write_cards_text(path: Path, text: str, expected: bytes | object | None = ...) -> None:
+    """Replace cards.yaml with ``text``. With ``expected`` (the bytes read; None when
+    there was no file), ``FileChanged`` is raised instead when it changed since."""
+    if expected is ...:
+        write_file(path, text.encode("utf-8"), what="the cards file", error=CardsFileError)
+    else:
+        write_file(
+            path,
+            text.encode("utf-8"),
+            what="the cards file",
+            error=CardsFileError,
+            expected=expected,
+        )
