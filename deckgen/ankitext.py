@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-MEDIA_TAG = re.compile(r"\[(?=\s*(?:sound|anki:[\w-]+|/anki:[\w-]+)\s*[:\]])", re.IGNORECASE)
+# "[sound:x]", "[anki:tts lang=en_US]...[/anki:tts]" (Anki's tags take attributes).
+MEDIA_TAG = re.compile(r"\[(?=\s*(?:sound\s*:|/?anki:[\w-]+\s*[\s:\]]))", re.IGNORECASE)
 _DOUBLED_BRACE = re.compile(r"\{(?=\{)|\}(?=\})")
 
 
