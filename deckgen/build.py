@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import genanki
 
+from deckgen.ankitext import inert
 from deckgen.cards import URL_PATTERN, Card, CardsFile, slugify
 from deckgen.errors import BuildError
 from deckgen.fsutil import locked, write_file
@@ -133,7 +134,8 @@ def _note_spec(cards_file: CardsFile, card: Card, due: int, sound: str | None) -
     link = ""
     if main is not None and main.url and URL_PATTERN.match(main.url) and card.time is not None:
         link = html.escape(video_link(main.url, card.time))
-    source_text = "; ".join(html.escape(s.title, quote=False) for s in sources)
+    # A title comes from a source (a file name, a heading): never a player in Anki.
+    source_text = "; ".join(html.escape(inert(s.title), quote=False) for s in sources)
     if card.paragraph is not None and card.time is None and source_text:
         source_text += f" · ¶{card.paragraph}"
     quote = field_html(card.quote)

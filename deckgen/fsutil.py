@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import socket
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +26,21 @@ from deckgen.errors import DeckgenError
 WRITE_HINT = "check the folder exists and is writable"
 
 
-def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+class FileChanged(Exception):
+    """The file is no longer the bytes the caller read: it was not replaced. The caller
+    reads it again and starts over (``write_file(..., expected=...)``)."""
+
+
+# ``expected`` not given: replace whatever is there.
+_ANY = object()
+
+
+def write_atomic(
+    path: str | Path,
+    data: bytes | Callable[[BinaryIO], None],
+    *,
+    expected: bytes | object | None = _ANY,
+) -> None:
     """Write ``data`` (bytes, or a function that writes to a binary file) to ``path``.
 
     The content goes to a temporary file in the same folder, is flushed to disk, and
@@ -33,11 +49,16 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
     and the link stays a link. A file that exists and is not writable is refused
     (``PermissionError``), as an editor would, instead of being replaced; the new file
     keeps the old one's permissions (and owner, where the process may set it).
+
+    ``expected`` is the bytes the caller read (None: there was no file): right before
+    the rename the file is compared with them, and when it changed meanwhile (a person
+    saved it) nothing is replaced and ``FileChanged`` is raised.
     """
     path = Path(os.path.realpath(path))
     old = _existing(path)
-    if old is not None and not os.access(path, os.W_OK):
+    if old is not None and not _writable(old, path):
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+    remove_stale_temporaries(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
@@ -54,10 +75,137 @@ def write_atomic(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> 
                     os.chown(tmp_name, old.st_uid, old.st_gid)
         else:
             os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, path)
+        if expected is _ANY:
+            os.replace(tmp_name, path)
+        else:
+            _replace_checked(tmp_name, path, expected)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _writable(old: os.stat_result, path: Path) -> bool:
+    """Whether deckgen may replace the file: the kernel says so, and the file has a
+    write bit (root may write anything, but a ``chmod 444`` file is meant to stay)."""
+    return os.access(path, os.W_OK) and bool(old.st_mode & 0o222)
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _written(st: os.stat_result) -> tuple[int, int]:
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _check_unchanged(path: Path, expected: bytes | None) -> int | None:
+    """Raise FileChanged unless ``path`` holds exactly ``expected`` (None: no file),
+    looked at last thing before the rename: its bytes, then that it is still the same
+    file with the same size and times as the bytes just compared. A file modified a
+    moment ago (an editor may be between truncating it and writing it) is looked at
+    again a moment later. Returns the compared file, open, or None when there is none."""
+    for _attempt in range(10):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except FileNotFoundError:
+            if expected is None:
+                return None
+            raise FileChanged(str(path)) from None
+        try:
+            before = os.fstat(fd)
+            if expected is None or not stat.S_ISREG(before.st_mode):
+                raise FileChanged(str(path))
+            if os.pread(fd, len(expected) + 1, 0) != expected:
+                raise FileChanged(str(path))
+            if _identity(os.stat(path)) != _identity(before):
+                raise FileChanged(str(path))
+        except BaseException:
+            os.close(fd)
+            raise
+        if time.time_ns() - before.st_mtime_ns >= SETTLE_SECONDS * 1e9:
+            return fd
+        os.close(fd)
+        time.sleep(SETTLE_SECONDS)
+    return _check_unchanged_now(path, expected)
+
+
+def _check_unchanged_now(path: Path, expected: bytes) -> int:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if os.pread(fd, len(expected) + 1, 0) != expected:
+        os.close(fd)
+        raise FileChanged(str(path))
+    return fd
+
+
+def _replace_checked(tmp_name: str, path: Path, expected: bytes | None) -> None:
+    """Rename ``tmp_name`` over ``path`` if it still holds ``expected``. A save that
+    lands in the instant between the check and the rename (an editor writing the old
+    file in place) is put back, and FileChanged raised, so that it is not lost."""
+    held = _check_unchanged(path, expected)
+    if held is None:
+        os.replace(tmp_name, path)
+        return
+    ours = os.open(tmp_name, os.O_RDONLY)
+    try:
+        # Its content's size and time (the rename itself changes its ctime).
+        checked = _written(os.fstat(held))
+        os.replace(tmp_name, path)
+        if _written(os.fstat(held)) == checked:
+            return
+        saved = os.pread(held, MAX_READ_BYTES, 0)
+        if not saved:  # truncated, not yet written: let the save finish
+            time.sleep(SETTLE_SECONDS)
+            saved = os.pread(held, MAX_READ_BYTES, 0)
+        with contextlib.suppress(FileChanged):  # unless it was saved again meanwhile
+            write_atomic(path, saved, expected=os.pread(ours, MAX_READ_BYTES, 0))
+        raise FileChanged(str(path))
+    finally:
+        os.close(ours)
+        os.close(held)
+
+
+# A temporary file of ours this old was left by a run that was killed.
+STALE_SECONDS = 15 * 60
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the hidden ``.NAME.*.tmp`` files a killed run left beside ``path``. One
+    being written has a recent time (it is written to as it grows), so is left alone."""
+    cutoff = time.time() - STALE_SECONDS
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            name = entry.name
+            if not (name.startswith(f".{path.name}.") and name.endswith(".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                    os.unlink(entry.path)
+
+
+def remove_stale_folders(parent: str | Path, prefix: str) -> None:
+    """Remove the folders ``PREFIX<pid>-*`` in ``parent`` whose process is gone: what a
+    killed run left (the folder names the process that made it)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            if not entry.name.startswith(prefix) or not entry.is_dir(follow_symlinks=False):
+                continue
+            pid = entry.name[len(prefix) :].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_uid == os.getuid():
+                    shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _existing(path: Path) -> os.stat_result | None:
@@ -73,12 +221,23 @@ def write_file(
     *,
     what: str = "the file",
     error: type[DeckgenError] = DeckgenError,
+    expected: bytes | object | None = _ANY,
 ) -> None:
-    """``write_atomic``, with an ``OSError`` turned into one line naming the file."""
+    """``write_atomic``, with an ``OSError`` turned into one line naming the file.
+    With ``expected`` (the bytes read, None for no file), ``FileChanged`` is raised
+    instead of replacing a file that changed since."""
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, expected=expected)
     except OSError as exc:
         raise error.at(f"cannot write {what}: {_reason(exc)}", path, hint=_hint(exc)) from None
+
+
+# Bigger than any transcript or cards.yaml: what is read beyond this is refused.
+MAX_READ_BYTES = 1 << 30
+# A file modified this recently may be in the middle of being saved: read again.
+SETTLE_SECONDS = 0.02
+_READ_ATTEMPTS = 200
+EMPTY_SETTLE_SECONDS = 0.5
 
 
 def read_file(
@@ -89,15 +248,74 @@ def read_file(
     hint: str | None = None,
 ) -> bytes:
     """The bytes of ``path``, or one located error saying why they cannot be read:
-    ``missing_hint`` says what to do when there is no such file, ``hint`` otherwise."""
+    ``missing_hint`` says what to do when there is no such file, ``hint`` otherwise.
+
+    Only a regular file is read (a device, a FIFO or a socket is refused, never
+    waited on), up to ``MAX_READ_BYTES``. A file that changes while it is read (its
+    size or times move, or it was modified a moment ago: an editor saving in place)
+    is read again, so a half-saved file is never taken for the whole one."""
     try:
-        return Path(path).read_bytes()
+        previous = None
+        for _attempt in range(_READ_ATTEMPTS):
+            data, identity, whole, recent = _read_once(path, error, hint)
+            # Modified a moment ago: taken when a second look finds it the same.
+            if whole and (not recent or previous == (identity, data)):
+                return data
+            previous = (identity, data) if whole else None
+            time.sleep(SETTLE_SECONDS)
+        raise error.at(
+            "the file kept changing while deckgen read it", path, hint="run again once it is saved"
+        )
     except FileNotFoundError:
         raise error.at("file not found", path, hint=missing_hint) from None
     except IsADirectoryError:
         raise error.at("is a folder, not a file", path, hint=hint) from None
     except OSError as exc:
         raise error.at(f"cannot read: {_reason(exc)}", path, hint=hint) from None
+
+
+def _read_once(
+    path: str | Path, error: type[DeckgenError], hint: str | None
+) -> tuple[bytes, tuple[int, ...], bool, bool]:
+    """The bytes, the file's identity, whether they are the whole file (nothing moved
+    while reading), and whether it was modified a moment ago."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        before = os.fstat(fd)
+        if stat.S_ISDIR(before.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(before.st_mode):
+            raise error.at(
+                "is not a regular file (a device, a pipe or a socket)",
+                path,
+                hint="save the content to a file and name that",
+            )
+        if before.st_size > MAX_READ_BYTES:
+            raise error.at(
+                f"is too big ({before.st_size // (1 << 20)} MB; at most "
+                f"{MAX_READ_BYTES // (1 << 20)} MB)",
+                path,
+                hint=hint,
+            )
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_READ_BYTES:
+                raise error.at("is too big", path, hint=hint)
+        after = os.stat(path)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    whole = _identity(after) == _identity(before) and len(data) == before.st_size
+    # An empty file is most likely one an editor has truncated and not yet written.
+    settle = EMPTY_SETTLE_SECONDS if not data else SETTLE_SECONDS
+    age = time.time_ns() - after.st_mtime_ns
+    recent = age < settle * 1e9
+    if not data and 0 <= age < settle * 1e9:
+        whole = False  # an empty file is taken only once it has stayed empty a while
+    return data, _identity(after), whole, recent
 
 
 def decode_utf8(
@@ -141,11 +359,18 @@ def locked(
     if wait is None:
         wait = _lock_wait()
     deadline = time.monotonic() + wait
+    where = blame if blame is not None else path
     while True:
         try:
             fd = _try_lock(lock)
+        except _NotALock:
+            raise error.at(
+                "is not a regular file (a link, a folder or a device), so deckgen will not "
+                "use it as the lock and changed nothing",
+                lock,
+                hint="if no deckgen is running, delete it (only the link, not what it points to)",
+            ) from None
         except OSError as exc:
-            where = blame if blame is not None else path
             raise error.at(f"cannot write {what}: {_reason(exc)}", where, hint=WRITE_HINT) from None
         if fd is not None:
             break
@@ -157,15 +382,33 @@ def locked(
             )
         time.sleep(0.05)
     try:
-        os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        try:
+            os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        except OSError as exc:
+            raise error.at(f"cannot write {what}: {_reason(exc)}", where, hint=_hint(exc)) from None
         yield
     finally:
-        lock.unlink(missing_ok=True)
+        # Removed only while it is still the file this process locked.
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.fstat(fd), os.lstat(lock)):
+                lock.unlink()
         os.close(fd)
 
 
+class _NotALock(Exception):
+    """The lock's path is a link or not a regular file."""
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def _try_lock(lock: Path) -> int | None:
-    """A descriptor holding ``lock``, or None when another process holds it."""
+    """A descriptor holding ``lock``, or None when another process holds it. A link
+    is never followed and a lock path that is not a regular file is refused
+    (``_NotALock``), so a planted lock never touches another file."""
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISREG(os.lstat(lock).st_mode):
+            raise _NotALock(str(lock))
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: the file's existence is the lock
@@ -173,7 +416,15 @@ def _try_lock(lock: Path) -> int | None:
             return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             return None
-    fd = os.open(lock, os.O_CREAT | os.O_WRONLY, 0o644)
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_WRONLY | _NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR):
+            raise _NotALock(str(lock)) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _NotALock(str(lock))
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -182,7 +433,7 @@ def _try_lock(lock: Path) -> int | None:
     # The holder before us may have removed the file between our open and our lock:
     # then we hold a lock on a file nobody else can see, so start again.
     try:
-        same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        same = os.path.samestat(os.fstat(fd), os.lstat(lock))
     except FileNotFoundError:
         same = False
     if not same:
@@ -206,6 +457,8 @@ def _reason(exc: OSError) -> str:
 def _hint(exc: OSError) -> str:
     if isinstance(exc, PermissionError) and exc.strerror == "the file is read-only":
         return "make it writable (chmod u+w) if deckgen should change it"
+    if exc.errno == errno.ENOSPC:
+        return "free some space on the disk, then run again"
     return WRITE_HINT
 
 

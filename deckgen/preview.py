@@ -31,6 +31,8 @@ _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _SECTION = re.compile(r"\{\{([#^])([^}]+)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{([^#^/}][^}]*)\}\}")
 _SOUND = re.compile(r"\[sound:(deckgen-[0-9a-f]+\.mp3)\]")
+# Any other media tag Anki acts on: a player of a file of the collection, or speech.
+_OTHER_MEDIA = re.compile(r"\[(sound:[^\]]*|anki:tts[^\]]*)\](?:(.*?)\[/anki:tts\])?", re.I | re.S)
 
 
 def cloze_numbers(text: str) -> list[int]:
@@ -93,10 +95,22 @@ def _player(match: re.Match) -> str:
     return f'<audio class="dg-clip" controls preload="none" data-clip="{match.group(1)}"></audio>'
 
 
+def _other_player(match: re.Match) -> str:
+    """Where Anki would play a file of the collection (or speak): shown as the button
+    Anki shows, not as the text deckgen wrote, so that what plays is seen."""
+    what = match.group(1)
+    label = f"plays {what[6:]}" if what.lower().startswith("sound:") else "speaks"
+    return f'<span class="dg-media" title="Anki {label} here">&#9654; {label}</span>'
+
+
+def _media(value: str) -> str:
+    return _OTHER_MEDIA.sub(_other_player, _SOUND.sub(_player, value))
+
+
 def _sides(spec: NoteSpec) -> list[dict[str, str]]:
     """The card faces Anki makes of a note: one for a basic note, one per cloze number."""
     note_type = spec.note_type
-    fields = {name: _SOUND.sub(_player, value) for name, value in _fields(note_type, spec).items()}
+    fields = {name: _media(value) for name, value in _fields(note_type, spec).items()}
     if not note_type.is_cloze:
         front = render_template(note_type.question, fields)
         return [

@@ -26,7 +26,7 @@ from deckgen.cards import (
     deck_id_for,
     new_cards_file_text,
     parse_cards,
-    read_cards_text,
+    read_cards_raw,
     write_cards_text,
 )
 from deckgen.errors import CardsFileError, DeckgenError, Problem
@@ -42,7 +42,7 @@ from deckgen.extract import (
     sentence_splitter,
 )
 from deckgen.extract.llm import DraftReport, Endpoint, LLMDrafter
-from deckgen.fsutil import locked
+from deckgen.fsutil import FileChanged, locked
 from deckgen.reconcile import Outcome, Reconciler, summary_moments
 from deckgen.sources import load_document, ytdlp
 from deckgen.state import State, load_state, save_state, state_path_for
@@ -147,9 +147,8 @@ def extract_to_cards(
     try:
         _propose(run, progress)
         with locked(cards_path, what="the cards file", error=CardsFileError):
-            proposal = _propose(run, None)
+            proposal = _write_proposal(run)
             if proposal.new_text != proposal.text or proposal.created:
-                write_cards_text(cards_path, proposal.new_text)
                 copy_schema_beside(cards_path, proposal.new_text)
             proposal.state.remember_proposed(proposal.proposed_ids)
             save_state(state_path_for(cards_path), proposal.state)
@@ -168,6 +167,32 @@ def extract_to_cards(
         ),
         llm=_llm_report(run),
         notes=choice.notes,
+    )
+
+
+# How often cards.yaml may change under a run (a person saving it) before it gives up.
+WRITE_ATTEMPTS = 20
+
+
+def _write_proposal(run: _Run) -> _Proposal:
+    """Read cards.yaml again, work out what to add, and replace the file only if it is
+    still exactly the bytes read: when a person saved it meanwhile, start over from
+    what they saved, so their edit is never lost."""
+    for _attempt in range(WRITE_ATTEMPTS):
+        proposal = _propose(run, None)
+        if proposal.new_text == proposal.text and not proposal.created:
+            return proposal
+        try:
+            write_cards_text(run.cards_path, proposal.new_text, expected=proposal.raw)
+        except FileChanged:
+            continue
+        return proposal
+    raise CardsFileError(
+        Problem(
+            "the file kept changing while deckgen added to it, so this run changed nothing",
+            str(run.cards_path),
+            hint="run again when it is saved",
+        )
     )
 
 
@@ -237,6 +262,7 @@ class _Proposal:
     """cards.yaml as read, and as it would be with this run's new cards."""
 
     text: str | None
+    raw: bytes | None  # the bytes of cards.yaml as read; None when there was none
     new_text: str
     created: bool
     state: State
@@ -248,7 +274,7 @@ class _Proposal:
 def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
     """Read cards.yaml and its state file as they are now, and work out what to add."""
     cards_path = run.cards_path
-    text, cards_file = _open_cards(cards_path)
+    raw, text, cards_file = _open_cards(cards_path)
     created = text is None
     planning.check_summary_of(run.summary_of, run.source_paths, cards_file, cards_path)
     planning.check_media(run.media, run.source_paths, cards_file, cards_path)
@@ -285,6 +311,7 @@ def _propose(run: _Run, progress: Callable[[Path], None] | None) -> _Proposal:
     new_text = add_to_cards_text(start, cards_path, new_sources, additions)
     return _Proposal(
         text=text,
+        raw=raw,
         new_text=new_text,
         created=created,
         state=state,
@@ -305,16 +332,16 @@ def extract_options(
     )
 
 
-def _open_cards(cards_path: Path) -> tuple[str | None, CardsFile | None]:
-    """The text of cards.yaml and what it holds; (None, None) when there is none yet.
-    A file with problems is refused: extract never writes to one."""
+def _open_cards(cards_path: Path) -> tuple[bytes | None, str | None, CardsFile | None]:
+    """The bytes and text of cards.yaml and what it holds; (None, None, None) when there
+    is none yet. A file with problems is refused: extract never writes to one."""
     if not cards_path.exists():
         if not cards_path.parent.is_dir():
             raise DeckgenError.at("the folder does not exist", cards_path.parent)
-        return None, None  # written once the first source's title is known
+        return None, None, None  # written once the first source's title is known
     try:
-        text = read_cards_text(cards_path)
-        return text, parse_cards(text, cards_path)
+        raw, text = read_cards_raw(cards_path)
+        return raw, text, parse_cards(text, cards_path)
     except CardsFileError as error:
         raise CardsFileError(
             *error.problems,

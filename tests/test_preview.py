@@ -71,6 +71,23 @@ def test_preview_data_of_the_project_deck():
     assert transcript == sorted(transcript)
 
 
+def test_a_media_tag_in_a_card_shows_as_the_player_anki_shows(tmp_path: Path):
+    from deckgen.cards import parse_cards
+
+    text = (
+        "deck: {name: d, id: 1234567890}\n"
+        "sources:\n  talk:\n    title: '[sound:title.mp3] Talk'\n    kind: transcript\n"
+        "cards:\n  - id: mine\n    front: 'Hear [sound:evil.mp3] this'\n    back: b\n"
+        "    source: talk\n"
+    )
+    data = preview_data(parse_cards(text, tmp_path / "cards.yaml"))
+    face = data["cards"][0]["faces"][0]
+    assert "[sound:evil.mp3]" not in face["front"]
+    assert 'title="Anki plays evil.mp3 here"' in face["front"]
+    # A source's title is no player in Anki: the deck writes it inert.
+    assert "[ sound:title.mp3] Talk" in face["back"]
+
+
 def test_the_page_is_self_contained(tmp_path: Path):
     page = tmp_path / "p.html"
     write_preview(load_cards(ROOT / "cards.yaml"), page)

@@ -185,7 +185,7 @@ def test_a_write_that_fails_half_way_leaves_the_file_as_it_was(
         extract(workdir, "no-priors-summary.txt")
     assert str(info.value) == (
         f"{path}: cannot write the cards file: No space left on device "
-        "(check the folder exists and is writable)"
+        "(free some space on the disk, then run again)"
     )
     assert path.read_bytes() == before
     assert sorted(p.name for p in workdir.iterdir()) == [
@@ -470,3 +470,27 @@ def _instant_progress(self) -> None:
 
     self.started, self.terminal, self.delay, self.every = time.monotonic(), False, 0.0, 0.0
     self.last, self.open_line = -1e9, False
+
+
+def test_a_save_between_the_reread_and_the_rename_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from deckgen import workflow
+
+    first, second = _talks(tmp_path, 2)
+    cards = tmp_path / "cards.yaml"
+    extract_to_cards(cards, [first], model="none")
+    propose = workflow._propose
+    saves = []
+
+    def person_saves_after_the_reread(run, progress):
+        proposal = propose(run, progress)
+        saves.append(1)
+        if len(saves) == 2:  # the pass under the lock re-read the file: a save lands now
+            cards.write_text(cards.read_text() + "  - id: mine\n    front: q\n    back: a\n")
+        return proposal
+
+    monkeypatch.setattr(workflow, "_propose", person_saves_after_the_reread)
+    report = extract_to_cards(cards, [second], model="none")
+    ids = [c.id for c in load_cards(cards).cards]
+    assert "mine" in ids and report.added == 2 and len(ids) == 5

@@ -23,7 +23,13 @@ from deckgen.cards.model import (
     unique_id,
 )
 from deckgen.cards.nodes import compose_yaml, yaml_syntax_problem
-from deckgen.cards.reader import check_cards, load_cards, parse_cards, read_cards_text
+from deckgen.cards.reader import (
+    check_cards,
+    load_cards,
+    parse_cards,
+    read_cards_raw,
+    read_cards_text,
+)
 from deckgen.cards.writer import (
     Addition,
     add_to_cards_text,
@@ -55,6 +61,7 @@ __all__ = [
     "load_cards",
     "new_cards_file_text",
     "parse_cards",
+    "read_cards_raw",
     "read_cards_text",
     "slugify",
     "unique_id",

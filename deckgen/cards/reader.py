@@ -40,10 +40,16 @@ _FALSE = {"false", "no", "off"}
 
 def read_cards_text(path: str | Path) -> str:
     """The text of a cards.yaml; raise CardsFileError when it cannot be read as UTF-8."""
+    return read_cards_raw(path)[1]
+
+
+def read_cards_raw(path: str | Path) -> tuple[bytes, str]:
+    """The bytes of a cards.yaml and its text: a writer passes the bytes to
+    ``write_cards_text(..., expected=...)`` so that it replaces only what it read."""
     raw = read_file(
         path, error=CardsFileError, missing_hint="run 'deckgen extract SOURCE...' to start one"
     )
-    return decode_utf8(raw, path, error=CardsFileError, hint="save the file as UTF-8")
+    return raw, decode_utf8(raw, path, error=CardsFileError, hint="save the file as UTF-8")
 
 
 def load_cards(path: str | Path) -> CardsFile:

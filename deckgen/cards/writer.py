@@ -231,6 +231,8 @@ def _after_node(text: str, node: yaml.Node) -> int:
     """Where text can be inserted right after ``node`` (at the start of a line)."""
     last = node
     while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and last.value:
+        if last.flow_style:  # '{...}' or '[...]' ends at its closing bracket
+            break
         last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
     mark = last.end_mark
     if mark.column == 0:  # block scalars end at the start of the next line
@@ -296,9 +298,13 @@ def _cards_edit(text: str, path: Path, root, top: dict, additions: list[Addition
                     )
                 )
             dash_indent = value.start_mark.column
-            first = value.value[0]
-            if isinstance(first, yaml.MappingNode) and first.value:
-                key_indent = first.value[0][0].start_mark.column
+            key_indent = dash_indent + 2
+            # The indentation of the first card written as lines ('- id: ...'); a card
+            # written in { } style says nothing about it.
+            for item in value.value:
+                if isinstance(item, yaml.MappingNode) and item.value and not item.flow_style:
+                    key_indent = item.value[0][0].start_mark.column
+                    break
     blocks = []
     for addition in additions:
         body = "".join(render_card(c, dash_indent, key_indent) for c in addition.cards)
@@ -360,5 +366,16 @@ def _verify(
         )
 
 
-def write_cards_text(path: Path, text: str) -> None:
-    write_file(path, text.encode("utf-8"), what="the cards file", error=CardsFileError)
+def write_cards_text(path: Path, text: str, expected: bytes | object | None = ...) -> None:
+    """Replace cards.yaml with ``text``. With ``expected`` (the bytes read; None when
+    there was no file), ``FileChanged`` is raised instead when it changed since."""
+    if expected is ...:
+        write_file(path, text.encode("utf-8"), what="the cards file", error=CardsFileError)
+    else:
+        write_file(
+            path,
+            text.encode("utf-8"),
+            what="the cards file",
+            error=CardsFileError,
+            expected=expected,
+        )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from deckgen.ankitext import inert as inert_text
 from deckgen.cards import Card, slugify, unique_id
 from deckgen.document import Document
 from deckgen.extract.blanks import BlankModel
@@ -125,16 +126,12 @@ def _told(
         yield item
 
 
-_DOUBLED_BRACE = re.compile(r"\{(?=\{)|\}(?=\})")
-
-
 def inert(sentence: Sentence) -> Sentence:
-    """``sentence`` with no card syntax in it: "{{c1::x}}" said in a transcript would be a
-    real cloze gap on the card (Anki reads it wherever it is), so each doubled brace is
-    split by a space ("{ {c1::x} }"); deckgen's own gaps are added after this."""
-    if "{{" not in sentence.text and "}}" not in sentence.text:
-        return sentence
-    return replace(sentence, text=_DOUBLED_BRACE.sub(lambda m: m.group(0) + " ", sentence.text))
+    """``sentence`` with no card syntax in it (``deckgen.ankitext.inert``): "{{c1::x}}"
+    or "[sound:x.mp3]" said in a transcript would be a real gap or a player on the card;
+    deckgen's own gaps are added after this."""
+    text = inert_text(sentence.text)
+    return sentence if text == sentence.text else replace(sentence, text=text)
 
 
 def _in_batches(

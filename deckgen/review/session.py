@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.cards import Card, CardsFile, read_cards_text, write_cards_text
+from deckgen.cards import Card, CardsFile, read_cards_raw, read_cards_text, write_cards_text
 from deckgen.cards.editor import (
     TEXT_KEYS,
     card_digest,
@@ -35,10 +35,24 @@ from deckgen.cards.editor import (
     skip_card,
 )
 from deckgen.errors import CardsFileError, DeckgenError, Problem
-from deckgen.fsutil import locked
+from deckgen.fsutil import FileChanged, locked
 from deckgen.state import State, load_state, save_state, state_path_for
 
 CONTEXT_SECONDS = 30.0
+# How often cards.yaml may be saved by hand during one decision before it gives up.
+WRITE_ATTEMPTS = 20
+
+
+def _kept_changing(path: Path) -> CardsFileError:
+    return CardsFileError(
+        Problem(
+            "the file kept changing while deckgen wrote this decision; nothing was written",
+            str(path),
+            hint="try again once it is saved",
+        )
+    )
+
+
 ACTIONS = ("keep", "skip", "edit")
 
 
@@ -127,57 +141,73 @@ class ReviewSession:
         if action not in ACTIONS:
             raise DeckgenError(Problem(f"unknown action '{action}'", hint="keep, skip or edit"))
         with self._mutex, locked(self.path, what="the cards file", error=CardsFileError):
-            text = read_cards_text(self.path)
-            before = parsed(text, self.path)
-            self._current(before, card_id, version)
-            body_before = find_card_text(text, self.path, card_id).body
-            if action == "keep":
-                new_text, new_card = keep_card(text, self.path, card_id, before)
-            elif action == "skip":
-                new_text, new_card = skip_card(text, self.path, card_id, before)
-            else:
-                new_text, new_card = edit_card(text, self.path, card_id, values or {}, before)
-            after = before
-            if new_text != text:
-                write_cards_text(self.path, new_text)
-                after = parsed(new_text, self.path)
-            state = load_state(self.state_path)
-            reviewed_before = state.reviewed.get(card_id)
-            state.remember_reviewed(card_id, card_digest(new_card))
-            save_state(self.state_path, state)
-            self._undo.append(
-                _Step(
-                    card_id,
-                    body_before if new_text != text else None,
-                    card_version(new_card),
-                    reviewed_before,
-                    action,
-                )
+            for _attempt in range(WRITE_ATTEMPTS):
+                try:
+                    return self._decide(card_id, action, version, values)
+                except FileChanged:
+                    continue  # saved by hand meanwhile: decide again on what is there now
+            raise _kept_changing(self.path)
+
+    def _decide(
+        self, card_id: str, action: str, version: str, values: Mapping[str, str] | None
+    ) -> Decision:
+        raw, text = read_cards_raw(self.path)
+        before = parsed(text, self.path)
+        self._current(before, card_id, version)
+        body_before = find_card_text(text, self.path, card_id).body
+        if action == "keep":
+            new_text, new_card = keep_card(text, self.path, card_id, before)
+        elif action == "skip":
+            new_text, new_card = skip_card(text, self.path, card_id, before)
+        else:
+            new_text, new_card = edit_card(text, self.path, card_id, values or {}, before)
+        after = before
+        if new_text != text:
+            write_cards_text(self.path, new_text, expected=raw)
+            after = parsed(new_text, self.path)
+        state = load_state(self.state_path)
+        reviewed_before = state.reviewed.get(card_id)
+        state.remember_reviewed(card_id, card_digest(new_card))
+        save_state(self.state_path, state)
+        self._undo.append(
+            _Step(
+                card_id,
+                body_before if new_text != text else None,
+                card_version(new_card),
+                reviewed_before,
+                action,
             )
-            return Decision(new_card, True, action, after, state)
+        )
+        return Decision(new_card, True, action, after, state)
 
     def undo(self) -> Decision | None:
         """Undo the last decision of this run: the card's text back byte for byte and
         its reviewed mark as it was. None when there is nothing to undo."""
         with self._mutex, locked(self.path, what="the cards file", error=CardsFileError):
-            if not self._undo:
-                return None
-            step = self._undo[-1]
-            text = read_cards_text(self.path)
+            for _attempt in range(WRITE_ATTEMPTS):
+                try:
+                    return self._undo_last()
+                except FileChanged:
+                    continue
+            raise _kept_changing(self.path)
+
+    def _undo_last(self) -> Decision | None:
+        if not self._undo:
+            return None
+        step = self._undo[-1]
+        raw, text = read_cards_raw(self.path)
+        cards_file = parsed(text, self.path)
+        card = self._current(cards_file, step.card_id, step.version_after)
+        if step.body_before is not None:
+            text = replace_card_text(text, self.path, step.card_id, step.body_before)
+            write_cards_text(self.path, text, expected=raw)
             cards_file = parsed(text, self.path)
-            card = self._current(cards_file, step.card_id, step.version_after)
-            if step.body_before is not None:
-                text = replace_card_text(text, self.path, step.card_id, step.body_before)
-                write_cards_text(self.path, text)
-                cards_file = parsed(text, self.path)
-                card = next(c for c in cards_file.cards if c.id == step.card_id)
-            state = load_state(self.state_path)
-            state.remember_reviewed(step.card_id, step.reviewed_before)
-            save_state(self.state_path, state)
-            self._undo.pop()
-            return Decision(
-                card, is_reviewed(card, state), "undo " + step.action, cards_file, state
-            )
+            card = next(c for c in cards_file.cards if c.id == step.card_id)
+        state = load_state(self.state_path)
+        state.remember_reviewed(step.card_id, step.reviewed_before)
+        save_state(self.state_path, state)
+        self._undo.pop()
+        return Decision(card, is_reviewed(card, state), "undo " + step.action, cards_file, state)
 
     def _current(self, cards_file: CardsFile, card_id: str, version: str) -> Card:
         card = next((c for c in cards_file.cards if c.id == card_id), None)

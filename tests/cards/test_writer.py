@@ -191,3 +191,25 @@ def test_a_crlf_file_gets_crlf_lines():
     )
     assert new == lf.replace("\n", "\r\n")
     assert parse_cards(new, PATH).cards[-1].back == "one\ntwo"
+
+
+@pytest.mark.parametrize(
+    "cards",
+    [
+        "  - {id: mine, front: q, back: a}\n",
+        "  - {id: mine,\n     front: q, back: a}\n",
+        "  - id: first\n    front: q\n    back: a\n  - {id: mine, front: q, back: a}\n",
+    ],
+)
+def test_cards_are_added_after_a_card_written_in_flow_style(tmp_path: Path, cards: str):
+    from deckgen.cards import Card, add_to_cards_text, parse_cards
+    from deckgen.cards.writer import Addition
+
+    text = (
+        "deck:\n  name: d\n  id: 1234567890\nsources:\n  talk:\n    title: T\n    kind: transcript\ncards:\n"
+        + cards
+    )
+    new = Card(id="new-one", type="basic", line=0, front="Q?", back="A", sources=("talk",))
+    result = add_to_cards_text(text, tmp_path / "cards.yaml", [], [Addition("talk", (new,))])
+    assert result.startswith(text)
+    assert [c.id for c in parse_cards(result).cards][-2:] == ["mine", "new-one"]

@@ -192,6 +192,26 @@ def test_card_syntax_said_in_a_transcript_stays_text(model: str | None):
     assert "{ {c1::secret} }" in claims[0].card.quote
 
 
+@pytest.mark.parametrize("model", [None, "none"])
+def test_media_tags_said_in_a_source_stay_text(model: str | None):
+    from deckgen.extract.pipeline import load_pipeline
+    from tests.extract.conftest import transcript
+
+    doc = transcript(
+        (10.0, "The file [sound:evil.mp3] shows that a brain runs on 20 watts."),
+        (
+            20.0,
+            "Another point is that [anki:tts]GPT-4[/anki:tts] was trained on 13 trillion tokens.",
+        ),
+    )
+    claims = extract_claims(doc, "talk", load_pipeline(model))
+    assert claims
+    for claim in claims:
+        card = claim.card
+        for text in (card.text, card.front, card.back, card.extra, card.quote):
+            assert "[sound:" not in (text or "") and "[anki:" not in (text or ""), card
+
+
 def test_twins_found_by_key_term_are_those_every_kept_claim_is_compared_with():
     """_Kept looks a claim's twin up by its key terms: the same twin, the first in
     order, as comparing it with every claim kept so far (as before)."""

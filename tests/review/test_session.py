@@ -118,3 +118,25 @@ def test_card_data_and_the_transcript_around_it(project: Path):
     assert lines and all(card.time - 60 < line["start"] < card.time + 31 for line in lines)
     assert lines[0]["start"] < card.time - 25 and lines[-1]["start"] > card.time + 25
     assert any(line["said"] for line in lines)
+
+
+def test_a_save_by_hand_while_a_decision_is_written_is_kept(project: Path, monkeypatch):
+    from deckgen.review import session as session_module
+
+    cards = project / "cards.yaml"
+    first = load_cards(cards).cards[0]
+    real_skip = session_module.skip_card
+    saves = []
+
+    def person_saves_meanwhile(text, path, card_id, before=None):
+        result = real_skip(text, path, card_id, before)
+        if not saves:  # a hand edit of another card lands before the write
+            saves.append(1)
+            cards.write_text(cards.read_text() + "# my note\n")
+        return result
+
+    monkeypatch.setattr(session_module, "skip_card", person_saves_meanwhile)
+    ReviewSession(cards).decide(first.id, "skip", card_version(first))
+    after = {c.id: c for c in load_cards(cards).cards}
+    assert after[first.id].skip
+    assert cards.read_text().endswith("# my note\n")

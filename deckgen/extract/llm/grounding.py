@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from deckgen.ankitext import inert
 from deckgen.extract.patterns import content_words
 
 # Words captions and models drop or add freely: they never count against a quote.
@@ -283,17 +284,7 @@ def unsaid_numbers(card_text: str, passage_text: str) -> set[float | str]:
 
 # ----------------------------------------------------------------------- neutralising
 
-_MEDIA_TAG = re.compile(r"\[(?=\s*(?:sound|anki:[\w-]+|/anki:[\w-]+)\s*[:\]])", re.IGNORECASE)
-_DOUBLED_BRACE = re.compile(r"\{(?=\{)|\}(?=\})")
 _BLANK = re.compile(r"\{\{c(\d+)::(.+?)\}\}", re.DOTALL)
-
-
-def inert(text: str) -> str:
-    """``text`` with no live Anki syntax: "[sound:x.mp3]" would play a file of the
-    user's collection and "{{c1::x}}" would be a real gap, so each is broken by a space
-    ("[ sound:x.mp3]", "{ {c1::x} }"). HTML needs nothing here: the deck escapes it."""
-    text = _MEDIA_TAG.sub("[ ", text)
-    return _DOUBLED_BRACE.sub(lambda m: m.group(0) + " ", text)
 
 
 def inert_cloze(text: str) -> str | None:
