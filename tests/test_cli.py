@@ -655,3 +655,20 @@ def test_title_and_url_need_a_single_source(tmp_path: Path):
     assert result.stderr.splitlines()[-1] == (
         "error: --title and --url name one source: extract its file on its own"
     )
+
+
+def test_no_control_character_from_a_file_reaches_the_terminal(tmp_path: Path):
+    # Issue 27 item 5: a hand-written escape ("\e" in YAML) set the terminal's title.
+    cards = write_cards(
+        tmp_path,
+        GOOD + '  - id: third\n    front: "\\e]0;owned\\a Evil\\e[2J question"\n    back: b\n',
+    )
+    listed = run("list", "--cards", str(cards))
+    assert listed.exit_code == 0
+    assert "\x1b" not in listed.output and "\x07" not in listed.output
+    assert "\\x1b]0;owned\\x07 Evil\\x1b[2J question" in listed.output
+    with cards.open("a") as f:
+        f.write('  - id: fourth\n    front: q\n    back: a\n    source: "\\e[31mnowhere"\n')
+    checked = run("check", "--cards", str(cards))
+    assert checked.exit_code == 1
+    assert "\x1b" not in checked.output and "\\x1b[31mnowhere" in checked.output
