@@ -20,7 +20,6 @@ import html
 import itertools
 import json
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import genanki
 from deckgen.ankitext import inert
 from deckgen.cards import URL_PATTERN, Card, CardsFile, slugify
 from deckgen.errors import BuildError
-from deckgen.fsutil import locked, write_file
+from deckgen.fsutil import locked, remove_killed_runs_folders, temporary_folder, write_file
 from deckgen.media import make_clips
 from deckgen.notetypes import BASIC, CLOZE, CSS, NOTE_TYPES, NoteType
 from deckgen.state import (
@@ -223,6 +222,7 @@ def build_deck(
     if renamed is not None and not deck_renamed:
         raise BuildError(renamed)
     state.remember_deck(cards_file.deck.name)
+    remove_killed_runs_folders()
     clips = make_clips(cards_file, cards_file.active_cards) if media else {}
     specs = note_specs(cards_file, {card_id: clip.name for card_id, clip in clips.items()})
     media_files = {clip.name: clip.data for clip in clips.values()}
@@ -279,7 +279,7 @@ def _write_apkg(
         state.notes[s.card_id].modified for s in specs
     ]
     package_time = max(stamps)
-    with tempfile.TemporaryDirectory(prefix="deckgen-") as tmp:
+    with temporary_folder("build") as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
         try:
