@@ -41,6 +41,7 @@ from deckgen.state import (
     now_seconds,
     save_state,
     state_path_for,
+    unknown_deck_note,
 )
 
 # Zip entry dates are fixed so that identical input gives identical bytes.
@@ -72,6 +73,8 @@ class BuildReport:
     skipped: int
     sources: int
     clips: int = 0
+    # Said before the summary: the deck's name at its last build could not be known.
+    note: str | None = None
 
     def summary(self) -> str:
         text = (
@@ -218,9 +221,11 @@ def build_deck(
     output = Path(output) if output is not None else default_output(cards_file)
     state_path = state_path_for(cards_file.path)
     state = load_state(state_path)
-    renamed = deck_rename_problem(cards_file.path, cards_file.deck.name, state)
+    deck = cards_file.deck
+    renamed = deck_rename_problem(cards_file.path, deck.name, state, deck.id, [output])
     if renamed is not None and not deck_renamed:
         raise BuildError(renamed)
+    unknown = unknown_deck_note(cards_file.path, deck.name, state, deck.id, [output])
     state.remember_deck(cards_file.deck.name)
     remove_killed_runs_folders()
     clips = make_clips(cards_file, cards_file.active_cards) if media else {}
@@ -244,6 +249,7 @@ def build_deck(
         skipped=len(cards_file.cards) - len(active),
         sources=len({s for c in active for s in c.sources}),
         clips=len(clips),
+        note=unknown,
     )
 
 

@@ -93,6 +93,8 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
 
     cards_file = check_cards(cards_path)
     report = build_deck(cards_file, output, media=not no_media, deck_renamed=deck_renamed)
+    if report.note:
+        _echo(f"note: {report.note}", err=True)
     _echo(report.summary())
 
 
@@ -330,7 +332,8 @@ def check(cards_path: Path) -> None:
 
     cards_file = check_cards(cards_path)
     state = load_state(state_path_for(cards_path))
-    renamed = deck_rename_problem(cards_path, cards_file.deck.name, state)
+    deck = cards_file.deck
+    renamed = deck_rename_problem(cards_path, deck.name, state, deck.id)
     if renamed is not None:
         raise DeckgenError(renamed)
     active = len(cards_file.active_cards)

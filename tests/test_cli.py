@@ -48,7 +48,7 @@ def test_build_prints_what_it_wrote(tmp_path: Path):
     cards = write_cards(tmp_path, GOOD)
     result = run("build", "--cards", str(cards), "--output", str(tmp_path / "out.apkg"))
     assert result.exit_code == 0, result.output
-    assert result.output == (
+    assert result.stdout == (
         f"Wrote 2 cards (1 cloze, 1 basic) from 1 source to {tmp_path / 'out.apkg'}\n"
     )
     assert (tmp_path / "out.apkg").stat().st_size > 0
@@ -672,3 +672,32 @@ def test_no_control_character_from_a_file_reaches_the_terminal(tmp_path: Path):
     checked = run("check", "--cards", str(cards))
     assert checked.exit_code == 1
     assert "\x1b" not in checked.output and "\\x1b[31mnowhere" in checked.output
+
+
+def test_a_renamed_deck_is_refused_after_the_state_file_is_deleted(tmp_path: Path):
+    # Issue 27 item 9: the README calls deleting cards.state.json safe; the deck built
+    # beside cards.yaml still says what name Anki knows the deck by.
+    cards = write_cards(tmp_path, GOOD)
+    assert run("build", "--cards", str(cards)).exit_code == 0
+    (tmp_path / "cards.state.json").unlink()
+    cards.write_text(GOOD.replace("name: Test deck", "name: New deck"), encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(command, "--cards", str(cards))
+        assert result.exit_code == 1, result.output
+        assert "renamed from 'Test deck' to 'New deck'" in result.stderr
+        assert "test-deck.apkg" in result.stderr
+    assert not (tmp_path / "new-deck.apkg").exists()
+    assert run("build", "--deck-renamed", "--cards", str(cards)).exit_code == 0
+    assert run("check", "--cards", str(cards)).exit_code == 0
+
+
+def test_a_build_with_no_record_of_an_earlier_one_says_which_deck_anki_will_use(tmp_path: Path):
+    # A fresh clone without the state file: the built name cannot be known, so build
+    # says, before anything is imported, which deck the cards will land in.
+    cards = write_cards(tmp_path, GOOD)
+    result = run("build", "--cards", str(cards))
+    assert result.exit_code == 0
+    assert "no record of an earlier build" in result.stderr
+    assert "'Test deck'" in result.stderr
+    again = run("build", "--cards", str(cards))
+    assert again.exit_code == 0 and "no record" not in again.stderr
