@@ -327,7 +327,7 @@ def check(cards_path: Path) -> None:
     fix it)'. Exits 0 when the file is clean and 1 when it is not. 'deckgen build'
     runs the same checks first.
     """
-    from deckgen.cards import check_cards
+    from deckgen.cards import check_cards, missing_recordings
     from deckgen.state import deck_rename_problem, load_state, state_path_for
 
     cards_file = check_cards(cards_path)
@@ -336,6 +336,9 @@ def check(cards_path: Path) -> None:
     renamed = deck_rename_problem(cards_path, deck.name, state, deck.id)
     if renamed is not None:
         raise DeckgenError(renamed)
+    missing = missing_recordings(cards_file)
+    if missing:
+        raise DeckgenError(*missing)
     active = len(cards_file.active_cards)
     skipped = len(cards_file.cards) - active
     _echo(
@@ -539,7 +542,8 @@ def _open_in_browser(page: Path | str) -> bool:
 
 class _Progress:
     """What a long extraction is doing, on stderr: nothing for a quick run; after a few
-    seconds, the stage of the source at hand (on a terminal, one line kept up to date;
+    seconds, the stage of the source at hand (with how far it has got and, once its
+    rate is known, the time left) (on a terminal, one line kept up to date;
     elsewhere, a line at most every 10 seconds)."""
 
     def __init__(self) -> None:
@@ -548,15 +552,27 @@ class _Progress:
         self.delay, self.every = (1.0, 0.5) if self.terminal else (5.0, 10.0)
         self.last = 0.0
         self.open_line = False
+        self.stage: tuple[Path, str] | None = None
+        self.stage_start = (self.started, 0)
 
     def step(self, path: Path, what: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if self.stage != (path, what):  # the rate is measured from this stage's start
+            self.stage, self.stage_start = (path, what), (now, done)
         if now - self.started < self.delay or now - self.last < self.every:
             return
         self.last = now
-        count = f" {done:,} of {total:,}" if total else ""
-        minutes, seconds = divmod(int(now - self.started), 60)
-        line = f"{path.name}: {what}{count} ({minutes}:{seconds:02d})"
+        elapsed = _clock(now - self.started)
+        if total:
+            since, first = self.stage_start
+            left = ""
+            if done > first and now > since and total >= done:
+                seconds = (now - since) * (total - done) / (done - first)
+                left = f", about {_clock(seconds)} left"
+            share = f"{min(100, 100 * done // total)}%"
+            line = f"{path.name}: {what} {done:,} of {total:,} ({share}, {elapsed} so far{left})"
+        else:
+            line = f"{path.name}: {what} ({elapsed})"
         if self.terminal:
             click.echo(f"\r{shown(line)}\x1b[K", err=True, nl=False)
             self.open_line = True
@@ -582,6 +598,13 @@ def shown(text: str) -> str:
 def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
     """``click.echo`` of text that may hold a file's words (every line deckgen prints)."""
     click.echo(shown(message), err=err, nl=nl)
+
+
+def _clock(seconds: float) -> str:
+    """'1:05', '1:02:03'."""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def _count(number: int, noun: str) -> str:

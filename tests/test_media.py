@@ -520,3 +520,14 @@ def test_a_killed_media_build_leaves_folders_the_next_build_removes(
     # Each cut's folder names this process, so that a later run can tell it is stale.
     assert any(name.startswith(f"deckgen-clip-{os.getpid()}-") for name in seen)
     assert sorted(p.name for p in temp.iterdir()) == [live.name]
+
+
+def test_check_reports_a_missing_recording_as_build_does(talk: Path):
+    # Issue 27 item 11: check said 'no problems' and build then refused.
+    (talk / "talk.mp3").unlink()
+    result = CliRunner().invoke(cli, ["check", "--cards", str(talk / "cards.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{talk / 'cards.yaml'}:3: the recording 'talk.mp3' of source 'talk' is not there "
+        "(fix its 'media:' (a path relative to cards.yaml), or leave clips out with --no-media)"
+    ]
