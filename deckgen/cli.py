@@ -546,14 +546,16 @@ class _Progress:
     rate is known, the time left) (on a terminal, one line kept up to date;
     elsewhere, a line at most every 10 seconds)."""
 
+    # The stage at hand (file, what) and when and how far it started: its rate.
+    stage: tuple[Path, str] | None = None
+    stage_start: tuple[float, int] = (0.0, 0)
+
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.terminal = sys.stderr.isatty()
         self.delay, self.every = (1.0, 0.5) if self.terminal else (5.0, 10.0)
         self.last = 0.0
         self.open_line = False
-        self.stage: tuple[Path, str] | None = None
-        self.stage_start = (self.started, 0)
 
     def step(self, path: Path, what: str, done: int, total: int) -> None:
         now = time.monotonic()

@@ -377,7 +377,7 @@ def test_without_ffmpeg_a_deck_without_media_builds(talk: Path, tmp_path: Path, 
     monkeypatch.setattr(media, "find_ffmpeg", lambda: None)
     (talk / "cards.yaml").write_text(CARDS.replace("    media: talk.mp3\n", ""), encoding="utf-8")
     code, lines = build_lines(talk, tmp_path)
-    assert code == 0 and lines[0].startswith("Wrote 5 cards")
+    assert code == 0 and lines[-1].startswith("Wrote 5 cards")
 
 
 @needs_ffmpeg
