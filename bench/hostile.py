@@ -154,6 +154,83 @@ def concurrent_saves(folder: Path) -> bool:
     return result.returncode in (0, 1) and len(lost) <= 1
 
 
+def ttml_nested(folder: Path) -> bool:
+    depth = 130_000  # 2.6 MB of nested spans
+    (folder / "talk.ttml").write_text(
+        '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="9s">'
+        + '<span begin="0s">' * depth
+        + "word"
+        + "</span>" * depth
+        + "</p></div></body></tt>"
+    )
+    try:
+        result = deckgen(folder, "sources", "talk.ttml", timeout=10)
+    except subprocess.TimeoutExpired:
+        return False
+    return bool(one_line(result))
+
+
+def jsonl_in_txt(folder: Path) -> bool:
+    (folder / "talk.txt").write_text(
+        '{"text": "The city has 2.1 million people."}\n{"text": "It rains a lot."}\n'
+    )
+    result = deckgen(folder, "extract", "--model", "none", "talk.txt")
+    return bool(one_line(result)) and not (folder / "cards.yaml").exists()
+
+
+def killed_media_build(folder: Path) -> bool:
+    """What a build killed with -9 left in the temporary folder (a dead process's
+    deckgen-clip-PID-* folder) is gone after the next build."""
+    temp = folder / "tmp"
+    temp.mkdir()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    left = temp / f"deckgen-clip-{int(gone.stdout)}-abcd"
+    left.mkdir()
+    (left / "clip.mp3").write_bytes(b"x" * 1000)
+    (folder / "cards.yaml").write_text(CARDS)
+    env = {**os.environ, "TMPDIR": str(temp)}
+    result = subprocess.run(
+        [sys.executable, "-m", "deckgen", "build"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    return result.returncode == 0 and not left.exists()
+
+
+def renamed_without_state(folder: Path) -> bool:
+    (folder / "cards.yaml").write_text(CARDS)
+    first = deckgen(folder, "build")
+    (folder / "cards.state.json").unlink()
+    (folder / "cards.yaml").write_text(CARDS.replace("name: d", "name: renamed"))
+    second = deckgen(folder, "build")
+    return first.returncode == 0 and bool(one_line(second)) and "renamed from 'd'" in second.stderr
+
+
+def fresh_clone_build(folder: Path) -> bool:
+    """No state file, no deck file: the build says which deck Anki will use."""
+    (folder / "cards.yaml").write_text(CARDS)
+    result = deckgen(folder, "build")
+    return result.returncode == 0 and "Anki will put its cards in the deck 'd'" in result.stderr
+
+
+def check_missing_media(folder: Path) -> bool:
+    (folder / "cards.yaml").write_text(
+        "deck:\n  name: d\n  id: 1234567890\nsources:\n  talk:\n    title: T\n"
+        "    kind: transcript\n    media: talk.mp3\ncards:\n  - id: mine\n    front: q\n"
+        "    back: a\n    source: talk\n    time: 00:00:01\n"
+    )
+    result = deckgen(folder, "check")
+    return bool(one_line(result)) and "talk.mp3" in result.stderr
+
+
 CASES = [
     ("1 editor saving every 10 ms during extract", concurrent_saves),
     ("2 planted cards.yaml.lock link", planted_lock),
@@ -165,7 +242,13 @@ CASES = [
     ("6 a FIFO as a source", fifo),
     ("6 YAML nested 1000 levels", yaml_nested),
     ("7 JSON Lines as a source", jsonl),
+    ("6 TTML of 130,000 nested spans (2.6 MB) within 10 s", ttml_nested),
+    ("7 JSON Lines in a .txt", jsonl_in_txt),
+    ("8 a killed media build's temporary folder, at the next build", killed_media_build),
+    ("9 deck renamed after deleting cards.state.json", renamed_without_state),
+    ("9 a fresh clone's build says which deck Anki will use", fresh_clone_build),
     ("10 a card written in flow style", flow_card),
+    ("11 check with a source's recording missing", check_missing_media),
 ]
 
 

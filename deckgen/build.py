@@ -20,7 +20,6 @@ import html
 import itertools
 import json
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import genanki
 from deckgen.ankitext import inert
 from deckgen.cards import URL_PATTERN, Card, CardsFile, slugify
 from deckgen.errors import BuildError
-from deckgen.fsutil import locked, write_file
+from deckgen.fsutil import locked, remove_killed_runs_folders, temporary_folder, write_file
 from deckgen.media import make_clips
 from deckgen.notetypes import BASIC, CLOZE, CSS, NOTE_TYPES, NoteType
 from deckgen.state import (
@@ -42,6 +41,7 @@ from deckgen.state import (
     now_seconds,
     save_state,
     state_path_for,
+    unknown_deck_note,
 )
 
 # Zip entry dates are fixed so that identical input gives identical bytes.
@@ -73,6 +73,8 @@ class BuildReport:
     skipped: int
     sources: int
     clips: int = 0
+    # Said before the summary: the deck's name at its last build could not be known.
+    note: str | None = None
 
     def summary(self) -> str:
         text = (
@@ -219,10 +221,13 @@ def build_deck(
     output = Path(output) if output is not None else default_output(cards_file)
     state_path = state_path_for(cards_file.path)
     state = load_state(state_path)
-    renamed = deck_rename_problem(cards_file.path, cards_file.deck.name, state)
+    deck = cards_file.deck
+    renamed = deck_rename_problem(cards_file.path, deck.name, state, deck.id, [output])
     if renamed is not None and not deck_renamed:
         raise BuildError(renamed)
+    unknown = unknown_deck_note(cards_file.path, deck.name, state, deck.id, [output])
     state.remember_deck(cards_file.deck.name)
+    remove_killed_runs_folders()
     clips = make_clips(cards_file, cards_file.active_cards) if media else {}
     specs = note_specs(cards_file, {card_id: clip.name for card_id, clip in clips.items()})
     media_files = {clip.name: clip.data for clip in clips.values()}
@@ -244,6 +249,7 @@ def build_deck(
         skipped=len(cards_file.cards) - len(active),
         sources=len({s for c in active for s in c.sources}),
         clips=len(clips),
+        note=unknown,
     )
 
 
@@ -279,7 +285,7 @@ def _write_apkg(
         state.notes[s.card_id].modified for s in specs
     ]
     package_time = max(stamps)
-    with tempfile.TemporaryDirectory(prefix="deckgen-") as tmp:
+    with temporary_folder("build") as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
         try:

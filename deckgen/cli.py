@@ -8,6 +8,7 @@ them, so ``deckgen --help`` and ``deckgen build`` start fast.
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import time
@@ -38,10 +39,10 @@ class _Group(click.Group):
         except DeckgenError as error:
             for problem in error.problems:
                 line = str(problem)
-                click.echo(line if problem.path else f"error: {line}", err=True)
+                _echo(line if problem.path else f"error: {line}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was written.", err=True)
+            _echo("Interrupted; nothing was written.", err=True)
             ctx.exit(130)
 
 
@@ -92,7 +93,9 @@ def build(cards_path: Path, output: Path | None, no_media: bool, deck_renamed: b
 
     cards_file = check_cards(cards_path)
     report = build_deck(cards_file, output, media=not no_media, deck_renamed=deck_renamed)
-    click.echo(report.summary())
+    if report.note:
+        _echo(f"note: {report.note}", err=True)
+    _echo(report.summary())
 
 
 @cli.command()
@@ -207,7 +210,7 @@ def extract(
         from deckgen.extract.llm import resolve_endpoint
 
         endpoint = resolve_endpoint(llm, llm_url)
-        click.echo(
+        _echo(
             f"Drafting with {endpoint.model} at {endpoint.url}: the sources' text is sent "
             f"to {endpoint.host}.",
             err=True,
@@ -246,15 +249,15 @@ def extract(
         if progress is not None:
             progress.finish()
     if report.warning:
-        click.echo(f"warning: {report.warning}", err=True)
+        _echo(f"warning: {report.warning}", err=True)
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        _echo(f"note: {note}", err=True)
     for item in report.sources:
         for warning in item.warnings:
             _warn(item.path, warning)
     for item in report.sources:
         if item.taken:
-            click.echo(item.taken)
+            _echo(item.taken)
         detail = []
         if item.already_there:
             detail.append(f"{item.already_there} already in the file")
@@ -265,14 +268,14 @@ def extract(
         new = " (new source)" if item.new_source else ""
         extra = f" ({', '.join(detail)})" if detail else ""
         added = _count(item.added, "new card")
-        click.echo(f"{item.path}: {added} as '{item.source_id}'{new}{extra}")
+        _echo(f"{item.path}: {added} as '{item.source_id}'{new}{extra}")
     if report.llm is not None:
         _llm_summary(report.llm)
     verb = "Created" if report.created else "Updated"
     if report.added or report.created:
-        click.echo(f"{verb} {report.cards_path}: {_count(report.added, 'card')} added")
+        _echo(f"{verb} {report.cards_path}: {_count(report.added, 'card')} added")
     else:
-        click.echo(f"{report.cards_path} unchanged: no new cards")
+        _echo(f"{report.cards_path} unchanged: no new cards")
 
 
 @cli.command()
@@ -307,12 +310,12 @@ def preview(cards_path: Path, output: Path | None, open_page: bool, no_media: bo
     counts = write_preview(cards_file, output, media=not no_media)
     skipped = f" and {counts['skipped']} skipped" if counts["skipped"] else ""
     clips = f", with {_count(counts['clips'], 'audio clip')}" if counts["clips"] else ""
-    click.echo(
+    _echo(
         f"Wrote a preview of {_count(counts['cards'], 'card')}{skipped} from "
         f"{_count(counts['sources'], 'source')} to {output}{clips}"
     )
     if open_page and not _open_in_browser(output):
-        click.echo(f"warning: no browser could be opened; open {output} yourself", err=True)
+        _echo(f"warning: no browser could be opened; open {output} yourself", err=True)
 
 
 @cli.command()
@@ -324,17 +327,21 @@ def check(cards_path: Path) -> None:
     fix it)'. Exits 0 when the file is clean and 1 when it is not. 'deckgen build'
     runs the same checks first.
     """
-    from deckgen.cards import check_cards
+    from deckgen.cards import check_cards, missing_recordings
     from deckgen.state import deck_rename_problem, load_state, state_path_for
 
     cards_file = check_cards(cards_path)
     state = load_state(state_path_for(cards_path))
-    renamed = deck_rename_problem(cards_path, cards_file.deck.name, state)
+    deck = cards_file.deck
+    renamed = deck_rename_problem(cards_path, deck.name, state, deck.id)
     if renamed is not None:
         raise DeckgenError(renamed)
+    missing = missing_recordings(cards_file)
+    if missing:
+        raise DeckgenError(*missing)
     active = len(cards_file.active_cards)
     skipped = len(cards_file.cards) - active
-    click.echo(
+    _echo(
         f"{cards_path}: {_count(active, 'card')}"
         + (f" ({skipped} skipped)" if skipped else "")
         + f", {_count(len(cards_file.sources), 'source')}, no problems"
@@ -382,7 +389,7 @@ def list_cards(cards_path: Path, source_id: str | None, skipped: bool, unreviewe
             )
         )
     if rows:
-        click.echo(_table(rows, align_numbers=False))
+        _echo(_table(rows, align_numbers=False))
 
 
 @cli.command()
@@ -432,14 +439,14 @@ def review(
     server = ReviewServer(
         cards_path, port=port, source=source_id, start_filter="all" if show_all else "unreviewed"
     )
-    click.echo(f"Reviewing {cards_path} at {server.url}")
-    click.echo("Every decision is saved at once. Press Ctrl-C to stop.")
+    _echo(f"Reviewing {cards_path} at {server.url}")
+    _echo("Every decision is saved at once. Press Ctrl-C to stop.")
     if not no_open and not _open_in_browser(server.url):
-        click.echo("warning: no browser could be opened; open the address above yourself", err=True)
+        _echo("warning: no browser could be opened; open the address above yourself", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        click.echo("Stopped; every decision is saved.", err=True)
+        _echo("Stopped; every decision is saved.", err=True)
 
 
 @cli.command()
@@ -499,9 +506,9 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
             )
         )
     if len(rows) > 1:
-        click.echo(_table(rows))
+        _echo(_table(rows))
     for line in filter(None, taken):
-        click.echo(line)
+        _echo(line)
     if problems:
         raise DeckgenError(*problems)
 
@@ -510,7 +517,7 @@ def _warn(path: Path, warning: str) -> None:
     """A source's parse warning as one line on stderr, naming the file: 'warning: FILE: ...'."""
     if not warning.startswith(f"{path}:"):
         warning = f"{path}: {warning}"
-    click.echo(f"warning: {warning}", err=True)
+    _echo(f"warning: {warning}", err=True)
 
 
 def _open_in_browser(page: Path | str) -> bool:
@@ -535,8 +542,13 @@ def _open_in_browser(page: Path | str) -> bool:
 
 class _Progress:
     """What a long extraction is doing, on stderr: nothing for a quick run; after a few
-    seconds, the stage of the source at hand (on a terminal, one line kept up to date;
+    seconds, the stage of the source at hand (with how far it has got and, once its
+    rate is known, the time left) (on a terminal, one line kept up to date;
     elsewhere, a line at most every 10 seconds)."""
+
+    # The stage at hand (file, what) and when and how far it started: its rate.
+    stage: tuple[Path, str] | None = None
+    stage_start: tuple[float, int] = (0.0, 0)
 
     def __init__(self) -> None:
         self.started = time.monotonic()
@@ -547,22 +559,54 @@ class _Progress:
 
     def step(self, path: Path, what: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if self.stage != (path, what):  # the rate is measured from this stage's start
+            self.stage, self.stage_start = (path, what), (now, done)
         if now - self.started < self.delay or now - self.last < self.every:
             return
         self.last = now
-        count = f" {done:,} of {total:,}" if total else ""
-        minutes, seconds = divmod(int(now - self.started), 60)
-        line = f"{path.name}: {what}{count} ({minutes}:{seconds:02d})"
+        elapsed = _clock(now - self.started)
+        if total:
+            since, first = self.stage_start
+            left = ""
+            if done > first and now > since and total >= done:
+                seconds = (now - since) * (total - done) / (done - first)
+                left = f", about {_clock(seconds)} left"
+            share = f"{min(100, 100 * done // total)}%"
+            line = f"{path.name}: {what} {done:,} of {total:,} ({share}, {elapsed} so far{left})"
+        else:
+            line = f"{path.name}: {what} ({elapsed})"
         if self.terminal:
-            click.echo(f"\r{line}\x1b[K", err=True, nl=False)
+            click.echo(f"\r{shown(line)}\x1b[K", err=True, nl=False)
             self.open_line = True
         else:
-            click.echo(line, err=True)
+            _echo(line, err=True)
 
     def finish(self) -> None:
         """Clear the line kept up to date on a terminal, for what is printed next."""
         if self.open_line:
             click.echo("\r\x1b[K", err=True, nl=False)
+
+
+# C0 and C1 controls but newline and tab: text from a file never acts on the terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print: each control character (an escape sequence in a caption
+    or a hand-written card) as its escape, ``\\x1b``, never sent raw."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of text that may hold a file's words (every line deckgen prints)."""
+    click.echo(shown(message), err=err, nl=nl)
+
+
+def _clock(seconds: float) -> str:
+    """'1:05', '1:02:03'."""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def _count(number: int, noun: str) -> str:
@@ -573,7 +617,7 @@ def _count(number: int, noun: str) -> str:
 def _llm_summary(report) -> None:
     """What the language model drafted and what grounding dropped, and its cost."""
     for line in report.failed:
-        click.echo(f"warning: {line}", err=True)
+        _echo(f"warning: {line}", err=True)
     counts = +report.dropped  # (without the reasons that dropped nothing)
     dropped = sum(counts.values())
     reasons = ", ".join(f"{why}: {n}" for why, n in counts.most_common())
@@ -587,11 +631,11 @@ def _llm_summary(report) -> None:
         others.append(f"{report.over_budget} over the deck size")
     if others:
         line += f"; left out: {', '.join(others)}"
-    click.echo(line)
+    _echo(line)
     cached = (
         f", {report.cached} of {report.passages} passages from the cache" if report.cached else ""
     )
-    click.echo(
+    _echo(
         f"Tokens: {report.prompt_tokens:,} sent, {report.completion_tokens:,} received in "
         f"{_count(report.requests, 'request')}{cached}"
     )
@@ -599,6 +643,7 @@ def _llm_summary(report) -> None:
 
 def _table(rows: list[tuple[str, ...]], *, align_numbers: bool = True) -> str:
     """Rows as aligned columns; numbers right-aligned unless told otherwise."""
+    rows = [tuple(shown(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:

@@ -198,6 +198,22 @@ def remove_stale_folders(parent: str | Path, prefix: str) -> None:
                     shutil.rmtree(entry.path, ignore_errors=True)
 
 
+# deckgen's folders in the system's temporary folder, each ``deckgen-KIND-PID-XXXX``.
+TEMPORARY_KINDS = ("clip", "build")
+
+
+def temporary_folder(kind: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder (a context manager, removed on leaving) whose name holds this
+    process's id, so that a later run can tell one a killed run left behind."""
+    return tempfile.TemporaryDirectory(prefix=f"deckgen-{kind}-{os.getpid()}-")
+
+
+def remove_killed_runs_folders() -> None:
+    """Remove the temporary folders of deckgen runs that were killed (kill -9, power)."""
+    for kind in TEMPORARY_KINDS:
+        remove_stale_folders(tempfile.gettempdir(), f"deckgen-{kind}-")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

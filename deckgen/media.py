@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from deckgen.cache import Cache, key_for
 from deckgen.cards import Card, CardsFile, Source
 from deckgen.document import Segment
 from deckgen.errors import BuildError, DeckgenError, Problem
+from deckgen.fsutil import remove_killed_runs_folders, temporary_folder
 from deckgen.sources import load_document
 from deckgen.timecode import format_clock
 
@@ -189,7 +189,7 @@ class Ffmpeg:
 
     def cut(self, media: Path, start: float, end: float) -> bytes:
         """The stretch [start, end) of the recording as mono MP3 bytes, bit-exact."""
-        with tempfile.TemporaryDirectory(prefix="deckgen-clip-") as tmp:
+        with temporary_folder("clip") as tmp:
             out = Path(tmp) / "clip.mp3"
             result = self._run(
                 [
@@ -252,7 +252,9 @@ def make_clips(
 ) -> dict[str, Clip]:
     """The clip of each timed card in ``cards`` whose source names a recording, by card
     id. Raises BuildError listing every problem (missing or unreadable recording,
-    a card time past its end, ffmpeg missing or failing)."""
+    a card time past its end, ffmpeg missing or failing). What a killed build left
+    in the temporary folder is removed first."""
+    remove_killed_runs_folders()
     with_media = [
         c
         for c in cards

@@ -16,6 +16,7 @@ proposed again by the next extract.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -117,19 +118,106 @@ class State:
         return modified
 
 
-def deck_rename_problem(cards_path: Path, name: str, state: State) -> Problem | None:
+def deck_rename_problem(
+    cards_path: Path,
+    name: str,
+    state: State,
+    deck_id: int | None = None,
+    packages: Iterable[Path] = (),
+) -> Problem | None:
     """The deck's name differs from the one last built: Anki finds a package's deck by
     name, so importing would start a second deck for new cards and leave every card it
-    has in the old one. None when the name is unchanged (or was never built)."""
-    if state.deck is None or state.deck == name:
+    has in the old one. The name last built is the state file's; without one (deleted,
+    or a fresh clone), the one a deck file beside cards.yaml (or among ``packages``)
+    holds for ``deck_id``. None when the name is unchanged or cannot be known."""
+    built, package = last_built_name(cards_path, state, deck_id, packages)
+    if built is None or built == name:
         return None
+    seen = f" ({package.name} was built as '{built}')" if package is not None else ""
     return Problem(
-        f"the deck was renamed from '{state.deck}' to '{name}' since the last build; Anki would "
-        f"keep every card you have in '{state.deck}' and put new ones in a second deck",
+        f"the deck was renamed from '{built}' to '{name}' since the last build{seen}; Anki "
+        f"would keep every card you have in '{built}' and put new ones in a second deck",
         str(cards_path),
         hint=f"rename the deck in Anki to '{name}' too (in the deck list: gear > Rename), then "
-        f"run 'deckgen build --deck-renamed'; or put back 'name: {state.deck}'",
+        f"run 'deckgen build --deck-renamed'; or put back 'name: {built}'",
     )
+
+
+def unknown_deck_note(
+    cards_path: Path,
+    name: str,
+    state: State,
+    deck_id: int | None = None,
+    packages: Iterable[Path] = (),
+) -> str | None:
+    """When nothing tells the name the deck was last built under (no state file, no
+    deck file beside cards.yaml: a fresh clone), what importing will do; else None."""
+    if last_built_name(cards_path, state, deck_id, packages)[0] is not None:
+        return None
+    return (
+        f"{cards_path}: no record of an earlier build of this deck (no deck name in "
+        f"{state_path_for(cards_path).name}, no deck file beside it): Anki will put its cards "
+        f"in the deck '{name}'; if you imported it before under another name, rename that "
+        f"deck in Anki to '{name}' before importing"
+    )
+
+
+def last_built_name(
+    cards_path: Path, state: State, deck_id: int | None, packages: Iterable[Path] = ()
+) -> tuple[str | None, Path | None]:
+    """The deck's name at its last build, and the deck file that told it (None: the
+    state file did); (None, None) when nothing tells."""
+    if state.deck is not None or deck_id is None:
+        return state.deck, None
+    candidates = {Path(p) for p in packages}
+    with contextlib.suppress(OSError):
+        candidates |= set(Path(cards_path).parent.glob("*.apkg"))
+    found = []
+    for package in candidates:
+        built = _deck_name_in_package(package, deck_id)
+        if built is not None:
+            with contextlib.suppress(OSError):
+                found.append((package.stat().st_mtime, str(package), built, package))
+    if not found:
+        return None, None
+    _, _, built, package = max(found)  # the newest deck file
+    return built, package
+
+
+# A deck file's collection bigger than this is not looked into (deckgen's are small).
+_MAX_COLLECTION_BYTES = 256 << 20
+
+
+def _deck_name_in_package(package: Path, deck_id: int) -> str | None:
+    """The name of the deck ``deck_id`` in an Anki package, or None (not a package, no
+    such deck, unreadable)."""
+    import sqlite3
+    import zipfile
+
+    from deckgen.fsutil import temporary_folder
+
+    try:
+        with zipfile.ZipFile(package) as archive:
+            info = archive.getinfo("collection.anki2")
+            if info.file_size > _MAX_COLLECTION_BYTES:
+                return None
+            data = archive.read(info)
+        with temporary_folder("build") as tmp:
+            db = Path(tmp) / "collection.anki2"
+            db.write_bytes(data)
+            conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+            try:
+                (decks,) = conn.execute("select decks from col").fetchone()
+            finally:
+                conn.close()
+        for deck in json.loads(decks).values():
+            if int(deck.get("id")) == deck_id:
+                return str(deck["name"])
+    except (OSError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
+        return None
+    except sqlite3.Error:
+        return None
+    return None
 
 
 _DELETE_HINT = "delete it; the next build marks every card as changed, which is harmless"

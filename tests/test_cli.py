@@ -48,7 +48,7 @@ def test_build_prints_what_it_wrote(tmp_path: Path):
     cards = write_cards(tmp_path, GOOD)
     result = run("build", "--cards", str(cards), "--output", str(tmp_path / "out.apkg"))
     assert result.exit_code == 0, result.output
-    assert result.output == (
+    assert result.stdout == (
         f"Wrote 2 cards (1 cloze, 1 basic) from 1 source to {tmp_path / 'out.apkg'}\n"
     )
     assert (tmp_path / "out.apkg").stat().st_size > 0
@@ -655,3 +655,62 @@ def test_title_and_url_need_a_single_source(tmp_path: Path):
     assert result.stderr.splitlines()[-1] == (
         "error: --title and --url name one source: extract its file on its own"
     )
+
+
+def test_no_control_character_from_a_file_reaches_the_terminal(tmp_path: Path):
+    # Issue 27 item 5: a hand-written escape ("\e" in YAML) set the terminal's title.
+    cards = write_cards(
+        tmp_path,
+        GOOD + '  - id: third\n    front: "\\e]0;owned\\a Evil\\e[2J question"\n    back: b\n',
+    )
+    listed = run("list", "--cards", str(cards))
+    assert listed.exit_code == 0
+    assert "\x1b" not in listed.output and "\x07" not in listed.output
+    assert "\\x1b]0;owned\\x07 Evil\\x1b[2J question" in listed.output
+    with cards.open("a") as f:
+        f.write('  - id: fourth\n    front: q\n    back: a\n    source: "\\e[31mnowhere"\n')
+    checked = run("check", "--cards", str(cards))
+    assert checked.exit_code == 1
+    assert "\x1b" not in checked.output and "\\x1b[31mnowhere" in checked.output
+
+
+def test_a_renamed_deck_is_refused_after_the_state_file_is_deleted(tmp_path: Path):
+    # Issue 27 item 9: the README calls deleting cards.state.json safe; the deck built
+    # beside cards.yaml still says what name Anki knows the deck by.
+    cards = write_cards(tmp_path, GOOD)
+    assert run("build", "--cards", str(cards)).exit_code == 0
+    (tmp_path / "cards.state.json").unlink()
+    cards.write_text(GOOD.replace("name: Test deck", "name: New deck"), encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(command, "--cards", str(cards))
+        assert result.exit_code == 1, result.output
+        assert "renamed from 'Test deck' to 'New deck'" in result.stderr
+        assert "test-deck.apkg" in result.stderr
+    assert not (tmp_path / "new-deck.apkg").exists()
+    assert run("build", "--deck-renamed", "--cards", str(cards)).exit_code == 0
+    assert run("check", "--cards", str(cards)).exit_code == 0
+
+
+def test_a_build_with_no_record_of_an_earlier_one_says_which_deck_anki_will_use(tmp_path: Path):
+    # A fresh clone without the state file: the built name cannot be known, so build
+    # says, before anything is imported, which deck the cards will land in.
+    cards = write_cards(tmp_path, GOOD)
+    result = run("build", "--cards", str(cards))
+    assert result.exit_code == 0
+    assert "no record of an earlier build" in result.stderr
+    assert "'Test deck'" in result.stderr
+    again = run("build", "--cards", str(cards))
+    assert again.exit_code == 0 and "no record" not in again.stderr
+
+
+def test_progress_of_one_big_file_shows_how_far_and_the_time_left(monkeypatch, capsys):
+    # Issue 27 item 11: only the elapsed time was shown.
+    from deckgen import cli as cli_module
+
+    clock = iter([0.0, 30.0, 60.0])
+    monkeypatch.setattr(cli_module.time, "monotonic", lambda: next(clock))
+    progress = cli_module._Progress()
+    progress.step(Path("talk.vtt"), "aligning", 250, 1000)
+    progress.step(Path("talk.vtt"), "aligning", 500, 1000)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == "talk.vtt: aligning 500 of 1,000 (50%, 1:00 so far, about 1:00 left)"

@@ -377,7 +377,7 @@ def test_without_ffmpeg_a_deck_without_media_builds(talk: Path, tmp_path: Path, 
     monkeypatch.setattr(media, "find_ffmpeg", lambda: None)
     (talk / "cards.yaml").write_text(CARDS.replace("    media: talk.mp3\n", ""), encoding="utf-8")
     code, lines = build_lines(talk, tmp_path)
-    assert code == 0 and lines[0].startswith("Wrote 5 cards")
+    assert code == 0 and lines[-1].startswith("Wrote 5 cards")
 
 
 @needs_ffmpeg
@@ -479,3 +479,55 @@ def test_an_unreadable_recording_is_one_line(talk: Path, tmp_path: Path, monkeyp
             "Permission denied (check the file's permissions, or leave clips out with --no-media)"
         ],
     )
+
+
+@needs_ffmpeg
+def test_a_killed_media_build_leaves_folders_the_next_build_removes(
+    talk: Path, tmp_path: Path, monkeypatch
+):
+    # Issue 27 item 8: kill -9 during a build left deckgen-clip-* folders for ever.
+    import os
+    import sys
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    dead = int(gone.stdout)
+    for name in (f"deckgen-clip-{dead}-x1", f"deckgen-build-{dead}-x2"):
+        (temp / name).mkdir()
+        (temp / name / "clip.mp3").write_bytes(b"half")
+    live = temp / f"deckgen-clip-{os.getppid()}-x3"  # a process that is running
+    live.mkdir()
+    seen = []
+    real_run = media.Ffmpeg._run
+
+    def run(self, args):
+        seen.extend(p.name for p in temp.iterdir() if p.name.startswith("deckgen-clip-"))
+        return real_run(self, args)
+
+    monkeypatch.setattr(media.Ffmpeg, "_run", run)
+    cards_file = load_cards(talk / "cards.yaml")
+    assert media.make_clips(
+        cards_file, cards_file.active_cards, cache=media.Cache(folder=tmp_path / "c")
+    )
+    # Each cut's folder names this process, so that a later run can tell it is stale.
+    assert any(name.startswith(f"deckgen-clip-{os.getpid()}-") for name in seen)
+    assert sorted(p.name for p in temp.iterdir()) == [live.name]
+
+
+def test_check_reports_a_missing_recording_as_build_does(talk: Path):
+    # Issue 27 item 11: check said 'no problems' and build then refused.
+    (talk / "talk.mp3").unlink()
+    result = CliRunner().invoke(cli, ["check", "--cards", str(talk / "cards.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{talk / 'cards.yaml'}:3: the recording 'talk.mp3' of source 'talk' is not there "
+        "(fix its 'media:' (a path relative to cards.yaml), or leave clips out with --no-media)"
+    ]

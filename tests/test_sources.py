@@ -553,3 +553,79 @@ def test_srt_markup_turn_dashes_and_a_blank_line_inside_a_cue():
         "x.srt",
     )
     assert [s.text for s in doc.segments] == ["Hi there -5 degrees out"]
+
+
+# -- Issue 27: control characters, deep nesting, JSON Lines
+
+
+def test_control_characters_never_leave_a_source():
+    # Item 5: an escape sequence (here one setting the terminal's title) and other
+    # C0/C1 controls are dropped when the source is read; newlines and tabs stay.
+    srt = (
+        "1\n00:00:01,000 --> 00:00:04,000\n\x1b]0;owned\x07It says that a \x1b[31mbrain\x1b[0m "
+        "runs on 20 watts.\x08\n\n2\n00:00:05,000 --> 00:00:08,000\nIt adds\x9b that ants count.\n"
+    )
+    doc = parse_bytes(srt.encode(), "talk.srt")
+    assert [s.text for s in doc.segments] == [
+        "It says that a brain runs on 20 watts.",
+        "It adds that ants count.",
+    ]
+    summary = parse_bytes(b"Notes.\n\nThe city\x07 has\t2 million\x1b[2J people.\n", "a.md")
+    assert not any(ch < " " and ch not in "\n\t" for ch in "".join(summary.paragraphs))
+    assert "2 million people" in summary.text
+
+
+def test_control_characters_escaped_in_json_are_dropped_too():
+    data = b'{"segments": [{"start": 0.0, "end": 2.0, "text": "It says\\u001b]0;x\\u0007 hi."}]}'
+    doc = parse_bytes(data, "talk.json")
+    assert [s.text for s in doc.segments] == ["It says hi."]
+
+
+def test_ttml_nested_very_deeply_is_refused_at_once():
+    # Item 6: 2.6 MB of nested spans took minutes; now one line within seconds.
+    import time
+
+    depth = 130_000
+    ttml = (
+        '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="9s">'
+        + '<span begin="0s">' * depth
+        + "word"
+        + "</span>" * depth
+        + "</p></div></body></tt>"
+    )
+    assert len(ttml) > 2_500_000
+    started = time.monotonic()
+    with pytest.raises(SourceError) as info:
+        parse_bytes(ttml.encode(), "deep.ttml")
+    assert time.monotonic() - started < 10
+    assert "nested" in str(info.value) and len(info.value.problems) == 1
+
+
+def test_ttml_nested_a_little_deeper_than_usual_is_read():
+    depth = 50
+    ttml = (
+        '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="9s">'
+        + "<span>" * depth
+        + "It says hi."
+        + "</span>" * depth
+        + "</p></div></body></tt>"
+    )
+    assert [s.text for s in parse_bytes(ttml.encode(), "ok.ttml").segments] == ["It says hi."]
+
+
+@pytest.mark.parametrize("name", ["talk.jsonl", "talk.txt", "talk.md", "talk.ndjson"])
+def test_json_lines_are_refused_never_read_as_a_summary(name: str):
+    # Item 7: each line a JSON object became cards like 'people."} {".'.
+    data = b'{"text": "The city has 2.1 million people."}\n{"text": "It rains a lot."}\n'
+    with pytest.raises(SourceError) as info:
+        parse_bytes(data, name)
+    assert len(info.value.problems) == 1
+    message = str(info.value)
+    assert message.startswith(f"{name}:1: JSON Lines")
+    assert "Whisper JSON" in message  # says what deckgen reads instead
+
+
+def test_a_jsonl_file_of_prose_is_refused_by_its_name():
+    with pytest.raises(SourceError) as info:
+        parse_bytes(b"The city has 2.1 million people.\n", "talk.jsonl")
+    assert "JSON Lines" in str(info.value)

@@ -459,8 +459,8 @@ def test_a_long_extract_shows_progress_on_stderr_unless_quiet(
         assert progress == [
             "talk1.md: reading (0:00)",
             "talk1.md: splitting into sentences (0:00)",
-            "talk1.md: scoring sentences 0 of 3 (0:00)",
-            "talk1.md: drafting cards 0 of 2 (0:00)",
+            "talk1.md: scoring sentences 0 of 3 (0%, 0:00 so far)",
+            "talk1.md: drafting cards 0 of 2 (0%, 0:00 so far)",
         ]
 
 

@@ -7,7 +7,7 @@
 - ``schema``: the JSON Schema for editors, derived from the model.
 """
 
-from deckgen.cards.checks import check_cloze, check_times_against_sources
+from deckgen.cards.checks import check_cloze, check_times_against_sources, missing_recordings
 from deckgen.cards.model import (
     CARD_KEYS,
     CARD_TYPES,
@@ -59,6 +59,7 @@ __all__ = [
     "copy_schema_beside",
     "deck_id_for",
     "load_cards",
+    "missing_recordings",
     "new_cards_file_text",
     "parse_cards",
     "read_cards_raw",

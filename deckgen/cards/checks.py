@@ -63,6 +63,27 @@ def check_times_against_sources(cards_file: CardsFile) -> list[Problem]:
     return problems
 
 
+def missing_recordings(cards_file: CardsFile) -> list[Problem]:
+    """A source's recording (``media:``) that is not there, where a card would get a
+    clip of it: what ``deckgen build`` refuses (unless --no-media)."""
+    problems = []
+    needed = {c.source for c in cards_file.active_cards if c.time is not None and c.source}
+    for source_id in sorted(needed, key=lambda s: cards_file.source_by_id[s].line):
+        source = cards_file.source_by_id[source_id]
+        media = cards_file.media_path(source)
+        if media is not None and not media.is_file():
+            problems.append(
+                Problem(
+                    f"the recording '{source.media}' of source '{source.id}' is not there",
+                    str(cards_file.path),
+                    source.line,
+                    hint="fix its 'media:' (a path relative to cards.yaml), or leave clips "
+                    "out with --no-media",
+                )
+            )
+    return problems
+
+
 def _length(cards_file: CardsFile, source_id: str) -> float | None:
     source_path = cards_file.source_path(cards_file.source_by_id[source_id])
     if source_path is None or not source_path.is_file():

@@ -21,22 +21,37 @@ EMPTY = {"", "~", "null"}
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class NestedTooDeeply(yaml.YAMLError):
+    """YAML nested deeper than the composer can follow (hundreds of levels)."""
+
+
 def compose_yaml(text: str) -> yaml.Node | None:
     """The YAML node tree of ``text``, with line marks.
 
     Composed by libyaml when PyYAML has it (ten times faster on big decks); a syntax
     error is composed again by the pure-Python loader, whose messages are clearer.
+    YAML nested hundreds of levels deep raises ``NestedTooDeeply`` (a YAMLError).
     """
     try:
-        return yaml.compose(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        if _FAST_LOADER is yaml.SafeLoader:
-            raise
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            if _FAST_LOADER is yaml.SafeLoader:
+                raise
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise NestedTooDeeply("nested too deeply") from None
 
 
 def yaml_syntax_problem(error: yaml.YAMLError, path: str | Path) -> Problem:
     """One located, human-worded problem for a YAML syntax error."""
+    if isinstance(error, NestedTooDeeply):
+        return Problem(
+            "the YAML is nested too deeply (hundreds of levels of lists or mappings inside "
+            "each other), so it is not read",
+            str(path),
+            hint="cards.yaml needs only a few levels: deck, sources, cards and their keys",
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     context_mark = getattr(error, "context_mark", None)
     if mark is not None and _at_end(mark) and context_mark is not None:

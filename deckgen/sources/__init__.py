@@ -124,14 +124,18 @@ def _detect(source: Text) -> tuple[ModuleType, str | None]:
     return summary, None  # pragma: no cover - summary.looks_like is always true
 
 
+_JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
 def _refuse_data(source: Text) -> None:
-    """Raise if the text is JSON or XML that no parser claimed: data, not prose."""
+    """Raise if the text is JSON, JSON Lines or XML that no parser claimed: data, not
+    prose."""
     head = source.content.lstrip()
-    if head[:1] in ("{", "["):
+    if head[:1] in ("{", "[") or source.path.suffix.lower() in _JSON_LINES_SUFFIXES:
         try:
             json.loads(source.content)
         except (ValueError, RecursionError):
-            pass
+            _refuse_json_lines(source)
         else:
             raise source.error(
                 "JSON that is neither Whisper JSON nor YouTube json3",
@@ -141,6 +145,24 @@ def _refuse_data(source: Text) -> None:
         raise source.error(
             "XML that is neither TTML nor YouTube timed text",
             hint=f"{ttml.SHAPE}; {srv.SHAPE}",
+        )
+
+
+def _refuse_json_lines(source: Text) -> None:
+    """Raise if the text is JSON Lines (its first line a JSON object or list), or is
+    named as such: one JSON value a line is data, never a summary's sentences."""
+    lines = source.content.split("\n")
+    number, first = next((i, line) for i, line in enumerate(lines, 1) if line.strip())
+    try:
+        value = json.loads(first)
+    except (ValueError, RecursionError):
+        value = None
+    if isinstance(value, (dict, list)) or source.path.suffix.lower() in _JSON_LINES_SUFFIXES:
+        raise source.error(
+            "JSON Lines (one JSON value a line), which deckgen does not read",
+            number,
+            hint=f"give one JSON document: {whisper_json.SHAPE}; {json3.SHAPE}; "
+            "or the transcript or summary as text",
         )
 
 

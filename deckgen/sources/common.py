@@ -19,6 +19,25 @@ from deckgen.fsutil import decode_utf8
 # than that means the file is out of order or broken.
 BACKWARDS_TOLERANCE = 5.0
 
+# Terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL", two-byte "ESC x"),
+# dropped whole (a lone C1 character is dropped alone: it may be mis-decoded text), then any other C0 or C1 control but newline and tab: none of them is
+# text, and on a card or a terminal they act (set a title, clear the screen).
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -~]?"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without terminal escape sequences and C0/C1 control characters; newline
+    and tab are kept, and a vertical tab or form feed (a page break) becomes a newline."""
+    if not _CONTROL.search(text):
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+    return _CONTROL.sub("", text)
+
+
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 
@@ -63,7 +82,7 @@ def decode(path: Path, data: bytes) -> Text:
         raise SourceError.at("the file is empty", path)
     if sum(1 for ch in content if ch < " " and ch not in "\n\t") > max(8, len(content) // 100):
         raise SourceError.at("this is a binary file, not a transcript or summary", path)
-    return Text(path, content)
+    return Text(path, strip_controls(content))
 
 
 def load_json(source: Text) -> object:
@@ -117,7 +136,8 @@ _HAS_WORD = re.compile(r"[^\W_]")
 
 def clean_speech(text: str) -> str:
     """Spoken words only: entities decoded, non-speech marks dropped, spaces folded."""
-    text = original = html.unescape(text)
+    # A control may come escaped (JSON's "\\u001b", HTML's "&#13;"): dropped here too.
+    text = original = strip_controls(html.unescape(text))
     text = _BRACKETED.sub(" ", text)
     text = _SOUND_PARENS.sub(" ", text)
     text = _MUSIC_NOTES.sub(" ", text)
@@ -248,6 +268,10 @@ class XmlNode:
             stack.extend(reversed([c for c in node.children if isinstance(c, XmlNode)]))
 
 
+# Real captions nest a few elements deep (tt, body, div, p, span, span); a file nested
+# deeper than this is refused as it is read, never walked level by level.
+MAX_XML_DEPTH = 100
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -257,7 +281,8 @@ def _local(name: str) -> str:
 
 def parse_xml(source: Text) -> XmlNode:
     """The root element of an XML source. DTDs and entity declarations are refused (no
-    entity expansion, nothing fetched); errors name the line."""
+    entity expansion, nothing fetched), and so is nesting deeper than ``MAX_XML_DEPTH``;
+    errors name the line."""
     # The text is already decoded: a declared encoding would only confuse the parser.
     content = _XML_DECLARATION.sub(lambda m: "\n" * m.group(0).count("\n"), source.content)
     parser = expat.ParserCreate()
@@ -265,6 +290,8 @@ def parse_xml(source: Text) -> XmlNode:
     roots: list[XmlNode] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_XML_DEPTH:
+            raise _TooDeep(parser.CurrentLineNumber)
         node = XmlNode(
             _local(name), {_local(k): v for k, v in attrs.items()}, parser.CurrentLineNumber
         )
@@ -295,6 +322,13 @@ def parse_xml(source: Text) -> XmlNode:
         raise source.error(
             f"not valid XML: {expat.ErrorString(exc.code)}", exc.lineno or None
         ) from None
+    except _TooDeep as exc:
+        raise source.error(
+            f"the XML is nested too deeply (more than {MAX_XML_DEPTH} elements inside each "
+            "other), so it is not read",
+            exc.line,
+            hint="captions nest a few levels deep; check how this file was made",
+        ) from None
     except _DtdRefused as exc:
         raise source.error(
             "XML with a DOCTYPE is not read", exc.line, hint="remove the <!DOCTYPE ...> part"
@@ -307,6 +341,10 @@ def parse_xml(source: Text) -> XmlNode:
 class _DtdRefused(Exception):
     def __init__(self, line: int) -> None:
         self.line = line
+
+
+class _TooDeep(_DtdRefused):
+    pass
 
 
 def ordered(raw: list[RawSegment]) -> list[RawSegment]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from deckgen.document import Chapter, Document
+from deckgen.sources.common import strip_controls
 from deckgen.timecode import format_clock
 
 # The caption formats yt-dlp writes (--sub-format / --convert-subs) that deckgen reads.
@@ -185,7 +186,7 @@ def read_info(path: Path) -> VideoInfo:
         for key in keys:
             value = data.get(key)
             if isinstance(value, str) and value.strip():
-                return " ".join(value.split())
+                return " ".join(strip_controls(value).split()) or None
             if value is not None and not isinstance(value, str):
                 problems.append(f"'{key}' (not text)")
         return None
@@ -242,7 +243,7 @@ def _chapters(value: object, problems: list[str]) -> tuple[Chapter, ...]:
         if not isinstance(title, str) or not title.strip():
             problems.append(f"chapter {number} (no 'title')")
             continue
-        chapters.append(Chapter(start, " ".join(title.split())))
+        chapters.append(Chapter(start, " ".join(strip_controls(title).split())))
     return tuple(sorted(chapters, key=lambda c: c.start))
 
 

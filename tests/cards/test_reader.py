@@ -255,3 +255,18 @@ def test_a_time_past_99_hours_reads_back():
         [Addition("talk", (late,))],
     )
     assert parse_cards(text, "cards.yaml").cards[-1].time == 360_010.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deck: " + "[" * 1000 + "]" * 1000 + "\n",
+        "deck: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n",
+        "deck:\n" + "".join(" " * i + "k:\n" for i in range(1, 1000)),
+    ],
+)
+def test_yaml_nested_a_thousand_levels_is_one_problem(text: str):
+    # Issue 27 item 6: a RecursionError traceback before.
+    found = problems(text)
+    assert len(found) == 1
+    assert found[0].startswith("cards.yaml") and "nested too deeply" in found[0]
