@@ -8,14 +8,13 @@ them, so ``deckgen --help`` and ``deckgen build`` start fast.
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
-import time
 from pathlib import Path
 
 import click
 
+from deckgen.console import Progress, count, llm_summary, shown, table
 from deckgen.errors import DeckgenError
 from deckgen.sources import FORMATS
 from deckgen.version import __version__
@@ -231,7 +230,7 @@ def extract(
         "llm": endpoint,
         "llm_jobs": llm_jobs,
     }
-    progress = None if quiet else _Progress()
+    progress = None if quiet else Progress()
     bar_shown = progress is not None and progress.terminal and len(sources) > 1
     if progress is not None and not bar_shown:
         settings["step"] = progress.step
@@ -267,13 +266,17 @@ def extract(
             detail.append(f"{item.merged} also said in another source, whose card names this one")
         new = " (new source)" if item.new_source else ""
         extra = f" ({', '.join(detail)})" if detail else ""
-        added = _count(item.added, "new card")
+        added = count(item.added, "new card")
         _echo(f"{item.path}: {added} as '{item.source_id}'{new}{extra}")
     if report.llm is not None:
-        _llm_summary(report.llm)
+        warnings, lines = llm_summary(report.llm)
+        for line in warnings:
+            _echo(line, err=True)
+        for line in lines:
+            _echo(line)
     verb = "Created" if report.created else "Updated"
     if report.added or report.created:
-        _echo(f"{verb} {report.cards_path}: {_count(report.added, 'card')} added")
+        _echo(f"{verb} {report.cards_path}: {count(report.added, 'card')} added")
     else:
         _echo(f"{report.cards_path} unchanged: no new cards")
 
@@ -309,10 +312,10 @@ def preview(cards_path: Path, output: Path | None, open_page: bool, no_media: bo
         output = output.with_name(output.name + "-preview.html")
     counts = write_preview(cards_file, output, media=not no_media)
     skipped = f" and {counts['skipped']} skipped" if counts["skipped"] else ""
-    clips = f", with {_count(counts['clips'], 'audio clip')}" if counts["clips"] else ""
+    clips = f", with {count(counts['clips'], 'audio clip')}" if counts["clips"] else ""
     _echo(
-        f"Wrote a preview of {_count(counts['cards'], 'card')}{skipped} from "
-        f"{_count(counts['sources'], 'source')} to {output}{clips}"
+        f"Wrote a preview of {count(counts['cards'], 'card')}{skipped} from "
+        f"{count(counts['sources'], 'source')} to {output}{clips}"
     )
     if open_page and not _open_in_browser(output):
         _echo(f"warning: no browser could be opened; open {output} yourself", err=True)
@@ -342,9 +345,9 @@ def check(cards_path: Path) -> None:
     active = len(cards_file.active_cards)
     skipped = len(cards_file.cards) - active
     _echo(
-        f"{cards_path}: {_count(active, 'card')}"
+        f"{cards_path}: {count(active, 'card')}"
         + (f" ({skipped} skipped)" if skipped else "")
-        + f", {_count(len(cards_file.sources), 'source')}, no problems"
+        + f", {count(len(cards_file.sources), 'source')}, no problems"
     )
 
 
@@ -389,7 +392,7 @@ def list_cards(cards_path: Path, source_id: str | None, skipped: bool, unreviewe
             )
         )
     if rows:
-        _echo(_table(rows, align_numbers=False))
+        _echo(table(rows, align_numbers=False))
 
 
 @cli.command()
@@ -506,7 +509,7 @@ def sources(files: tuple[Path, ...], format_name: str | None) -> None:
             )
         )
     if len(rows) > 1:
-        _echo(_table(rows))
+        _echo(table(rows))
     for line in filter(None, taken):
         _echo(line)
     if problems:
@@ -540,121 +543,9 @@ def _open_in_browser(page: Path | str) -> bool:
         return True
 
 
-class _Progress:
-    """What a long extraction is doing, on stderr: nothing for a quick run; after a few
-    seconds, the stage of the source at hand (with how far it has got and, once its
-    rate is known, the time left) (on a terminal, one line kept up to date;
-    elsewhere, a line at most every 10 seconds)."""
-
-    # The stage at hand (file, what) and when and how far it started: its rate.
-    stage: tuple[Path, str] | None = None
-    stage_start: tuple[float, int] = (0.0, 0)
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.terminal = sys.stderr.isatty()
-        self.delay, self.every = (1.0, 0.5) if self.terminal else (5.0, 10.0)
-        self.last = 0.0
-        self.open_line = False
-
-    def step(self, path: Path, what: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if self.stage != (path, what):  # the rate is measured from this stage's start
-            self.stage, self.stage_start = (path, what), (now, done)
-        if now - self.started < self.delay or now - self.last < self.every:
-            return
-        self.last = now
-        elapsed = _clock(now - self.started)
-        if total:
-            since, first = self.stage_start
-            left = ""
-            if done > first and now > since and total >= done:
-                seconds = (now - since) * (total - done) / (done - first)
-                left = f", about {_clock(seconds)} left"
-            share = f"{min(100, 100 * done // total)}%"
-            line = f"{path.name}: {what} {done:,} of {total:,} ({share}, {elapsed} so far{left})"
-        else:
-            line = f"{path.name}: {what} ({elapsed})"
-        if self.terminal:
-            click.echo(f"\r{shown(line)}\x1b[K", err=True, nl=False)
-            self.open_line = True
-        else:
-            _echo(line, err=True)
-
-    def finish(self) -> None:
-        """Clear the line kept up to date on a terminal, for what is printed next."""
-        if self.open_line:
-            click.echo("\r\x1b[K", err=True, nl=False)
-
-
-# C0 and C1 controls but newline and tab: text from a file never acts on the terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def shown(text: str) -> str:
-    """``text`` safe to print: each control character (an escape sequence in a caption
-    or a hand-written card) as its escape, ``\\x1b``, never sent raw."""
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
-
-
 def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
     """``click.echo`` of text that may hold a file's words (every line deckgen prints)."""
     click.echo(shown(message), err=err, nl=nl)
-
-
-def _clock(seconds: float) -> str:
-    """'1:05', '1:02:03'."""
-    minutes, seconds = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-def _count(number: int, noun: str) -> str:
-    """'1 card', '2 cards', '0 cards'."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _llm_summary(report) -> None:
-    """What the language model drafted and what grounding dropped, and its cost."""
-    for line in report.failed:
-        _echo(f"warning: {line}", err=True)
-    counts = +report.dropped  # (without the reasons that dropped nothing)
-    dropped = sum(counts.values())
-    reasons = ", ".join(f"{why}: {n}" for why, n in counts.most_common())
-    line = f"{_count(report.drafted, 'card')} drafted, {dropped} dropped"
-    if reasons:
-        line += f" ({reasons})"
-    others = []
-    if report.duplicates:
-        others.append(f"{report.duplicates} near-duplicates")
-    if report.over_budget:
-        others.append(f"{report.over_budget} over the deck size")
-    if others:
-        line += f"; left out: {', '.join(others)}"
-    _echo(line)
-    cached = (
-        f", {report.cached} of {report.passages} passages from the cache" if report.cached else ""
-    )
-    _echo(
-        f"Tokens: {report.prompt_tokens:,} sent, {report.completion_tokens:,} received in "
-        f"{_count(report.requests, 'request')}{cached}"
-    )
-
-
-def _table(rows: list[tuple[str, ...]], *, align_numbers: bool = True) -> str:
-    """Rows as aligned columns; numbers right-aligned unless told otherwise."""
-    rows = [tuple(shown(cell) for cell in row) for row in rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(width)
-            if align_numbers and (cell.replace(":", "").isdigit() or cell == "-")
-            else cell.ljust(width)
-            for cell, width in zip(row, widths, strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -705,11 +705,11 @@ def test_a_build_with_no_record_of_an_earlier_one_says_which_deck_anki_will_use(
 
 def test_progress_of_one_big_file_shows_how_far_and_the_time_left(monkeypatch, capsys):
     # Issue 27 item 11: only the elapsed time was shown.
-    from deckgen import cli as cli_module
+    from deckgen import console
 
     clock = iter([0.0, 30.0, 60.0])
-    monkeypatch.setattr(cli_module.time, "monotonic", lambda: next(clock))
-    progress = cli_module._Progress()
+    monkeypatch.setattr(console.time, "monotonic", lambda: next(clock))
+    progress = console.Progress()
     progress.step(Path("talk.vtt"), "aligning", 250, 1000)
     progress.step(Path("talk.vtt"), "aligning", 500, 1000)
     lines = capsys.readouterr().err.splitlines()

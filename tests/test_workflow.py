@@ -445,9 +445,9 @@ def test_the_stages_of_a_source_are_reported_as_it_is_extracted(tmp_path: Path):
 def test_a_long_extract_shows_progress_on_stderr_unless_quiet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
 ):
-    from deckgen import cli as cli_module
+    from deckgen import console
 
-    monkeypatch.setattr(cli_module._Progress, "__init__", _instant_progress)
+    monkeypatch.setattr(console.Progress, "__init__", _instant_progress)
     (talk,) = _talks(tmp_path, 1)
     args = ["extract", "--model", "none", "--no-cache", "--cards", str(tmp_path / "c.yaml")]
     result = CliRunner().invoke(cli, [*args, *(["--quiet"] if quiet else []), str(talk)])
