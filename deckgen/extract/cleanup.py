@@ -3,6 +3,7 @@ person retold about the speaker."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from deckgen.extract.patterns import ASIDE, LEADING_FILLERS
@@ -171,8 +172,11 @@ def _last(match: re.Match) -> str:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=8192)
 def clean_claim(text: str) -> str:
-    """The claim without fillers and stutters, each sentence capitalized and punctuated."""
+    """The claim without fillers and stutters, each sentence capitalized and punctuated.
+    Remembered for the latest texts: selection, the drafter's batches and the draft each
+    clean the same claim."""
     return " ".join(
         cleaned for part in _SENTENCE_BREAK.split(text.strip()) if (cleaned := _clean_one(part))
     )
