@@ -145,6 +145,9 @@ def instrument(clock: Clock) -> None:
     clock.wrap(claims, "document_drafter", "draft")
     clock.wrap(drafting.DocumentDrafter, "draft", "draft")
     clock.wrap(drafting.ParsedDocumentDrafter, "prepare", "parse")
+    for name in ("gate", "retell"):  # the drafting that a batch's preparation runs
+        if hasattr(drafting.SpacyDrafter, name):
+            clock.wrap(drafting.SpacyDrafter, name, "draft")
     for name in ("_reconcile", "add_to_cards_text", "write_cards_text", "save_state"):
         clock.wrap(workflow, name, "write")
     clock.wrap_model()

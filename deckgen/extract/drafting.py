@@ -10,7 +10,7 @@ the steps: the gates that refuse a draft are in gates.py, the choice of the card
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from deckgen.document import Document
 from deckgen.extract.blanks import BlankModel
@@ -171,6 +171,18 @@ def _reports_another(token) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Retold:
+    """A claim that passed the gates, retold, before its card's form is chosen: its
+    parse, its words as the card says them, token by token, and whether it stays in
+    the speaker's first person."""
+
+    doc: object
+    rewritten: str
+    pieces: list[str]
+    quoted: bool
+
+
 class SpacyDrafter:
     """Drafting with the trained pipeline: entities, noun chunks and dependencies."""
 
@@ -246,6 +258,17 @@ class SpacyDrafter:
         """draft() of a claim that passed gate(): ``doc``, its parse as gate() gave it.
         ``context_docs`` are read only when the claim opens with a pronoun to resolve
         (pronoun_to_resolve())."""
+        retold = self.retell(doc, context_docs, context_texts)
+        if not isinstance(retold, Retold):
+            return retold
+        self.entities([doc])
+        return self.form(retold)
+
+    def retell(
+        self, doc, context_docs: list, context_texts: list[str] = ()
+    ) -> Draft | Retold | None:
+        """finish() up to the card's form: the claim retold, for form(); or its card
+        already (a claim framed as "what X calls Y"), or None (no card)."""
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
@@ -261,12 +284,15 @@ class SpacyDrafter:
             return None
         if quoted and self.speaker == DEFAULT_SPEAKER:
             return None  # "I ... I ..." retold would name the speaker over and over
-        self.entities([doc])
+        return Retold(doc, rewritten, pieces, quoted)
+
+    def form(self, retold: Retold) -> Draft | None:
+        """The card of a claim retold (retell()), its entities found (entities())."""
         return card_form(
-            doc,
-            rewritten,
-            pieces,
-            quoted=quoted,
+            retold.doc,
+            retold.rewritten,
+            retold.pieces,
+            quoted=retold.quoted,
             speaker=self.speaker,
             nlp=self.nlp,
             counts=self.counts,
@@ -417,8 +443,8 @@ class ParsedDocumentDrafter(DocumentDrafter):
     it is drafted, the cheap tests first: the host's words are never parsed; the claims
     are parsed together (``nlp.pipe``) without their entities; the gates run; then the
     sentences before a claim are parsed only for a claim they can change (one that
-    passed the gates and opens with a pronoun to resolve), and the entities are found
-    only for the claims that passed."""
+    passed the gates and opens with a pronoun to resolve); the claims are retold, and
+    the entities found only for those whose card's form is still to choose."""
 
     def __init__(
         self,
@@ -437,9 +463,9 @@ class ParsedDocumentDrafter(DocumentDrafter):
         # all held (a spaCy Doc is tens of kilobytes); a talk of a few hours never
         # parses that many, so none is parsed twice.
         self.parsed: dict[str, object] = {}
-        # Per claim of the batch prepared last (by index): its parse as drafted (None:
-        # refused by the gates) and the parsed sentences before it that it reads.
-        self.ready: dict[int, tuple[object, list]] = {}
+        # Per claim of the batch prepared last (by index): the claim retold (its card's
+        # form is chosen when it is drafted), or its card already, or None (no card).
+        self.ready: dict[int, Retold | Draft | None] = {}
 
     def _context_texts(self, sentence: Sentence) -> list[str]:
         """The sentences before a claim that may say what its pronoun stands for."""
@@ -471,19 +497,21 @@ class ParsedDocumentDrafter(DocumentDrafter):
             if gated[s.index] is not None and pronoun_to_resolve(gated[s.index]) is not None
         }
         self._parse([t for texts in wanted.values() for t in texts])
-        self.drafter.entities([doc for doc in gated.values() if doc is not None])
         self.ready = {
-            index: (doc, [self.parsed[t] for t in wanted.get(index, ())])
-            for index, doc in gated.items()
+            s.index: self.drafter.retell(
+                gated[s.index], [self.parsed[t] for t in wanted.get(s.index, ())], self.context(s)
+            )
+            if gated[s.index] is not None
+            else None
+            for s in claims
         }
+        self.drafter.entities([r.doc for r in self.ready.values() if isinstance(r, Retold)])
 
     def _draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
         if sentence.index not in self.ready:
             self.prepare([sentence])
-        doc, context_docs = self.ready[sentence.index]
-        if doc is None:
-            return None
-        return self.drafter.finish(doc, context_docs, self.context(sentence))
+        retold = self.ready[sentence.index]
+        return self.drafter.form(retold) if isinstance(retold, Retold) else retold
 
 
 def document_drafter(
