@@ -443,8 +443,9 @@ class ParsedDocumentDrafter(DocumentDrafter):
     it is drafted, the cheap tests first: the host's words are never parsed; the claims
     are parsed together (``nlp.pipe``) without their entities; the gates run; then the
     sentences before a claim are parsed only for a claim they can change (one that
-    passed the gates and opens with a pronoun to resolve); the claims are retold, and
-    the entities found only for those whose card's form is still to choose."""
+    passed the gates and opens with a pronoun to resolve), and only those it reads; the
+    claims are retold, and the entities found only for those whose card's form is still
+    to choose."""
 
     def __init__(
         self,
@@ -473,6 +474,33 @@ class ParsedDocumentDrafter(DocumentDrafter):
             return self.context(sentence)
         return []
 
+    def _contexts_read(self, claims: list[Sentence], gated: dict) -> dict[int, list[str]]:
+        """The sentences before each claim that its retelling reads, parsed (into
+        self.parsed): none without a pronoun to resolve; both for "this"/"that"; for
+        "it"/"they" the last, and the one before only when "it" stands for what one of
+        them asked about (then the topic named before is read too)."""
+        wanted: dict[int, list[str]] = {}
+        for s in claims:
+            subject = None if gated[s.index] is None else pronoun_to_resolve(gated[s.index])
+            texts = self._context_texts(s) if subject is not None else []
+            if texts:
+                wanted[s.index] = texts if subject.lower_ in ("this", "that") else texts[-1:]
+        self._parse([t for texts in wanted.values() for t in texts])
+        for s in claims:
+            subject = pronoun_to_resolve(gated[s.index]) if s.index in wanted else None
+            if subject is None or subject.lower_ != "it":
+                continue
+            texts = self._context_texts(s)
+            if len(wanted[s.index]) == len(texts):
+                continue
+            antecedent = find_antecedent(
+                [self.parsed[t] for t in wanted[s.index]], plural=False, demonstrative=False
+            )
+            if antecedent and any(t.rstrip().endswith("?") and antecedent in t for t in texts):
+                wanted[s.index] = texts  # see _resolve_pronoun: the topic is read
+        self._parse([t for texts in wanted.values() for t in texts])
+        return wanted
+
     def _parse(self, texts: list[str]) -> None:
         """``texts`` into self.parsed, those parsed before moved to its recent end."""
         for text in texts:  # the batch's own, parsed before: the most recently used
@@ -491,12 +519,7 @@ class ParsedDocumentDrafter(DocumentDrafter):
                 gated[s.index] = None  # "recognize Hindu weddings versus ...": begun mid-phrase
             else:
                 gated[s.index] = self.drafter.gate(s.text, self.parsed)
-        wanted = {
-            s.index: self._context_texts(s)
-            for s in claims
-            if gated[s.index] is not None and pronoun_to_resolve(gated[s.index]) is not None
-        }
-        self._parse([t for texts in wanted.values() for t in texts])
+        wanted = self._contexts_read(claims, gated)
         self.ready = {
             s.index: self.drafter.retell(
                 gated[s.index], [self.parsed[t] for t in wanted.get(s.index, ())], self.context(s)
