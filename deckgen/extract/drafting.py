@@ -18,6 +18,7 @@ from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
 from deckgen.extract.forms import Draft, card_form, cloze, framed
 from deckgen.extract.gates import (
     dangling_tail,
+    ends_cut_off,
     is_fragment,
     opens_a_clause,
     opens_with_reference,
@@ -440,7 +441,8 @@ class DocumentDrafter:
 
 class ParsedDocumentDrafter(DocumentDrafter):
     """Drafts with the trained pipeline. Each batch of the shortlist is prepared before
-    it is drafted, the cheap tests first: the host's words are never parsed; the claims
+    it is drafted, the cheap tests first: the host's words, and claims ending on a word
+    that opens a phrase, are never parsed; the claims
     are parsed together (``nlp.pipe``) without their entities; the gates run; then the
     sentences before a claim are parsed only for a claim they can change (one that
     passed the gates and opens with a pronoun to resolve), and only those it reads; the
@@ -512,8 +514,10 @@ class ParsedDocumentDrafter(DocumentDrafter):
 
     def prepare(self, batch: list[Sentence]) -> None:
         claims = [s for s in batch if s.index not in self.host]
+        said = {s.index: s for s in claims}
+        gated = {s.index: None for s in claims if ends_cut_off(clean_claim(s.text))}
+        claims = [s for s in claims if s.index not in gated]
         self._parse([clean_claim(s.text) for s in claims])
-        gated = {}
         for s in claims:
             if s.cut_at_cue and not opens_a_clause(self.parsed[clean_claim(s.text)]):
                 gated[s.index] = None  # "recognize Hindu weddings versus ...": begun mid-phrase
@@ -521,12 +525,14 @@ class ParsedDocumentDrafter(DocumentDrafter):
                 gated[s.index] = self.drafter.gate(s.text, self.parsed)
         wanted = self._contexts_read(claims, gated)
         self.ready = {
-            s.index: self.drafter.retell(
-                gated[s.index], [self.parsed[t] for t in wanted.get(s.index, ())], self.context(s)
+            index: self.drafter.retell(
+                doc,
+                [self.parsed[t] for t in wanted.get(index, ())],
+                self.context(said[index]),
             )
-            if gated[s.index] is not None
+            if doc is not None
             else None
-            for s in claims
+            for index, doc in gated.items()
         }
         self.drafter.entities([r.doc for r in self.ready.values() if isinstance(r, Retold)])
 
