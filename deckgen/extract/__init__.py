@@ -9,9 +9,12 @@ the model runs only where it matters:
    something: numbers, definitions, contrasts, comparisons, named lists,
    recommendations, framings; and drops greetings, questions, meta-talk, sponsor
    reads and filler;
-3. drafting (drafting.py): the full pipeline (tagger, parser, NER), batched with
-   ``nlp.pipe``, runs on the candidates and the sentences just before them (for
-   pronouns), to pick the cloze or the question, resolve pronouns, and name the card.
+3. drafting (drafting.py): the pipeline, batched with ``nlp.pipe``, runs on the
+   candidates the cheap tests leave (not the host's words, nor a claim ending on a
+   word that opens a phrase), without the entities; then the gates; then on the
+   sentences just before a claim only when it has a pronoun to resolve; the entities
+   last, only for the claims whose card's form is still to choose. It picks the
+   cloze or the question, resolves pronouns, and names the card.
    gates.py refuses a claim that makes no card, forms.py chooses the question or the
    cloze, phrases.py reads what they need from the parse (lexicon.py: the word lists
    it compares with), and blanks.py chooses what a cloze hides.

@@ -28,9 +28,10 @@ from deckgen.extract.selection import (
 from deckgen.extract.sentences import Sentence, claim_units, iter_sentences, split_sentences
 from deckgen.words import STOPWORDS as _STOPWORDS
 
-# The model parses this many shortlisted sentences at a time, and stops when the deck
-# is full.
+# The model parses at most this many shortlisted sentences at a time, and stops when
+# the deck is full; never fewer than _FEWEST_PARSED (nlp.pipe gains little beyond 8).
 _PARSE_BATCH = 48
+_FEWEST_PARSED = 8
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def extract_claims(
         doc, pipeline.nlp, sentences, options.speaker, [s for _, s in chosen], options.blanks
     )
     kept = _Kept(taken_ids)
-    for number, (score, sentence) in enumerate(_in_batches(chosen, drafter)):
+    batches = _in_batches(chosen, drafter, lambda: budget - len(kept.claims))
+    for number, (score, sentence) in enumerate(batches):
         if number % _PARSE_BATCH == 0:
             step("drafting cards", number, len(chosen))
         draft = drafter.draft(sentence, score.reasons)
@@ -135,12 +137,17 @@ def inert(sentence: Sentence) -> Sentence:
 
 
 def _in_batches(
-    chosen: list[tuple[Score, Sentence]], drafter: DocumentDrafter
+    chosen: list[tuple[Score, Sentence]], drafter: DocumentDrafter, wanted: Callable[[], int]
 ) -> Iterator[tuple[Score, Sentence]]:
     """The shortlist in order, each batch prepared (parsed) just before it is drafted,
-    so the model stops when the caller stops asking: when the deck is full."""
-    for start in range(0, len(chosen), _PARSE_BATCH):
-        batch = chosen[start : start + _PARSE_BATCH]
+    so the model stops when the caller stops asking: when the deck is full. A batch is
+    twice the cards still ``wanted`` (about half the claims drafted make a card), at
+    least _FEWEST_PARSED, at most _PARSE_BATCH: little is parsed past a full deck."""
+    start = 0
+    while start < len(chosen):
+        size = min(_PARSE_BATCH, max(_FEWEST_PARSED, 2 * wanted()))
+        batch = chosen[start : start + size]
+        start += size
         drafter.prepare([sentence for _, sentence in batch])
         yield from batch
 

@@ -10,7 +10,7 @@ the steps: the gates that refuse a draft are in gates.py, the choice of the card
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from deckgen.document import Document
 from deckgen.extract.blanks import BlankModel
@@ -18,6 +18,7 @@ from deckgen.extract.cleanup import clean_claim, third_person, third_person_verb
 from deckgen.extract.forms import Draft, card_form, cloze, framed
 from deckgen.extract.gates import (
     dangling_tail,
+    ends_cut_off,
     is_fragment,
     opens_a_clause,
     opens_with_reference,
@@ -36,6 +37,11 @@ from deckgen.words import common_words, rare_words
 DEFAULT_SPEAKER = "the speaker"
 # At most this many parsed sentences are kept for reuse (see ParsedDocumentDrafter).
 _PARSED_KEPT = 2000
+# The model parses this many texts at a time: on the shortlist's sentences, 8-128 all
+# ran within a few percent of each other, one at a time 1.7x slower (bench/README.md).
+_PIPE_BATCH = 64
+# The components drafting reads only once a claim passes its gates (SpacyDrafter.late).
+_LATE = ("ner",)
 # The sentences before a claim that may say what its pronoun stands for.
 _CONTEXT_SENTENCES = 2
 # A verb that reports someone else's words: "I" after it is not the speaker.
@@ -150,11 +156,32 @@ def _retells(token) -> bool:
     return head.dep_ == "ROOT" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")
 
 
+def pronoun_to_resolve(doc):
+    """The leading pronoun of a parsed claim that the sentences before it may say what it
+    stands for; None when there is none (then those sentences are never read)."""
+    subject = leading_pronoun(doc)
+    if subject is None or (subject.head.lemma_ in PERSON_VERBS and subject.lower_ == "they"):
+        return None  # "they figured out afterward": people, not the thing said before
+    return subject
+
+
 def _reports_another(token) -> bool:
     """Whether ``token`` is a verb reporting someone else's words ("roboticists say")."""
     return token.lemma_ in _REPORTED and any(
         c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in token.children
     )
+
+
+@dataclass(frozen=True)
+class Retold:
+    """A claim that passed the gates, retold, before its card's form is chosen: its
+    parse, its words as the card says them, token by token, and whether it stays in
+    the speaker's first person."""
+
+    doc: object
+    rewritten: str
+    pieces: list[str]
+    quoted: bool
 
 
 class SpacyDrafter:
@@ -174,10 +201,37 @@ class SpacyDrafter:
         self.counts = counts
         # Which phrase a cloze hides (None: the model shipped in the package).
         self.blanks = blanks
+        # The entities are read only by the card's form (card_form), which a claim
+        # reaches once it passes the gates: they are found then (entities()), not for
+        # every sentence parsed. The recognizer runs last in the pipeline, on its own
+        # token vectors, so finding them later gives the same entities.
+        self.late = [n for n in _LATE if n in getattr(nlp, "pipe_names", ())]
 
-    def parse_many(self, texts: list[str], batch_size: int = 64) -> dict[str, object]:
+    def parse_many(self, texts: list[str], batch_size: int = _PIPE_BATCH) -> dict[str, object]:
+        """Each of ``texts`` parsed, without its entities (see entities())."""
         unique = list(dict.fromkeys(texts))
-        return dict(zip(unique, self.nlp.pipe(unique, batch_size=batch_size), strict=True))
+        parsed = self.nlp.pipe(unique, batch_size=batch_size, disable=self.late)
+        return dict(zip(unique, parsed, strict=True))
+
+    def entities(self, docs: list) -> None:
+        """Find the entities of those of ``docs`` parsed without them, in place."""
+        missing = [d for d in docs if len(d) and not d.has_annotation("ENT_IOB")]
+        for name in self.late if missing else ():
+            for _ in self.nlp.get_pipe(name).pipe(missing, batch_size=_PIPE_BATCH):
+                pass
+
+    def gate(self, claim_text: str, parsed: dict):
+        """The parse of a claim (``parsed`` holds it, by its cleaned words) as drafted:
+        without a last clause cut off after its verb; None when the gates run before
+        retelling it refuse it."""
+        cleaned = clean_claim(claim_text)
+        doc = parsed[cleaned]
+        cut = dangling_tail(doc)
+        if cut is not None:
+            # "... to a question we can also do.": the claim without its cut-off end.
+            cleaned = without_tail(doc, cut)
+            doc = parsed.get(cleaned) or self.nlp(cleaned, disable=self.late)
+        return None if refuses(doc, cleaned) else doc
 
     def draft(
         self,
@@ -196,15 +250,26 @@ class SpacyDrafter:
         (definition, naming, cause, comparison); else a cloze of what is worth
         recalling (a number with its unit, a contrasted pair, a list of names, the
         claim's own term); else no card."""
-        cleaned = clean_claim(claim_text)
-        doc = parsed[cleaned]
-        cut = dangling_tail(doc)
-        if cut is not None:
-            # "... to a question we can also do.": the claim without its cut-off end.
-            cleaned = without_tail(doc, cut)
-            doc = parsed.get(cleaned) or self.nlp(cleaned)
-        if refuses(doc, cleaned):
+        doc = self.gate(claim_text, parsed)
+        if doc is None:
             return None
+        return self.finish(doc, context_docs, context_texts)
+
+    def finish(self, doc, context_docs: list, context_texts: list[str] = ()) -> Draft | None:
+        """draft() of a claim that passed gate(): ``doc``, its parse as gate() gave it.
+        ``context_docs`` are read only when the claim opens with a pronoun to resolve
+        (pronoun_to_resolve())."""
+        retold = self.retell(doc, context_docs, context_texts)
+        if not isinstance(retold, Retold):
+            return retold
+        self.entities([doc])
+        return self.form(retold)
+
+    def retell(
+        self, doc, context_docs: list, context_texts: list[str] = ()
+    ) -> Draft | Retold | None:
+        """finish() up to the card's form: the claim retold, for form(); or its card
+        already (a claim framed as "what X calls Y"), or None (no card)."""
         if context_docs:
             topic = topic_before(context_docs, doc)
         else:
@@ -220,11 +285,15 @@ class SpacyDrafter:
             return None
         if quoted and self.speaker == DEFAULT_SPEAKER:
             return None  # "I ... I ..." retold would name the speaker over and over
+        return Retold(doc, rewritten, pieces, quoted)
+
+    def form(self, retold: Retold) -> Draft | None:
+        """The card of a claim retold (retell()), its entities found (entities())."""
         return card_form(
-            doc,
-            rewritten,
-            pieces,
-            quoted=quoted,
+            retold.doc,
+            retold.rewritten,
+            retold.pieces,
+            quoted=retold.quoted,
             speaker=self.speaker,
             nlp=self.nlp,
             counts=self.counts,
@@ -269,9 +338,9 @@ class SpacyDrafter:
         self, doc, pieces: list[str], context_docs: list, topic: str | None
     ) -> bool:
         """Put what a leading pronoun stands for in its place in ``pieces``; whether it could."""
-        subject = leading_pronoun(doc)
-        if subject is None or (subject.head.lemma_ in PERSON_VERBS and subject.lower_ == "they"):
-            return False  # "they figured out afterward": people, not the thing said before
+        subject = pronoun_to_resolve(doc)
+        if subject is None:
+            return False
         antecedent = find_antecedent(
             context_docs,
             plural=subject.lower_ in ("they", "these", "those"),
@@ -371,8 +440,14 @@ class DocumentDrafter:
 
 
 class ParsedDocumentDrafter(DocumentDrafter):
-    """Drafts with the trained pipeline, parsing each batch of the shortlist with
-    ``nlp.pipe``, and the sentences before a claim only when it opens with a pronoun."""
+    """Drafts with the trained pipeline. Each batch of the shortlist is prepared before
+    it is drafted, the cheap tests first: the host's words, and claims ending on a word
+    that opens a phrase, are never parsed; the claims
+    are parsed together (``nlp.pipe``) without their entities; the gates run; then the
+    sentences before a claim are parsed only for a claim they can change (one that
+    passed the gates and opens with a pronoun to resolve), and only those it reads; the
+    claims are retold, and the entities found only for those whose card's form is still
+    to choose."""
 
     def __init__(
         self,
@@ -391,14 +466,45 @@ class ParsedDocumentDrafter(DocumentDrafter):
         # all held (a spaCy Doc is tens of kilobytes); a talk of a few hours never
         # parses that many, so none is parsed twice.
         self.parsed: dict[str, object] = {}
-        self.context_of = {
-            s.index: self.context(s) if _OPENS_WITH_PRONOUN.search(clean_claim(s.text)) else []
-            for s in chosen
-        }
+        # Per claim of the batch prepared last (by index): the claim retold (its card's
+        # form is chosen when it is drafted), or its card already, or None (no card).
+        self.ready: dict[int, Retold | Draft | None] = {}
 
-    def prepare(self, batch: list[Sentence]) -> None:
-        texts = [clean_claim(s.text) for s in batch]
-        texts += [t for s in batch for t in self.context_of[s.index]]
+    def _context_texts(self, sentence: Sentence) -> list[str]:
+        """The sentences before a claim that may say what its pronoun stands for."""
+        if _OPENS_WITH_PRONOUN.search(clean_claim(sentence.text)):
+            return self.context(sentence)
+        return []
+
+    def _contexts_read(self, claims: list[Sentence], gated: dict) -> dict[int, list[str]]:
+        """The sentences before each claim that its retelling reads, parsed (into
+        self.parsed): none without a pronoun to resolve; both for "this"/"that"; for
+        "it"/"they" the last, and the one before only when "it" stands for what one of
+        them asked about (then the topic named before is read too)."""
+        wanted: dict[int, list[str]] = {}
+        for s in claims:
+            subject = None if gated[s.index] is None else pronoun_to_resolve(gated[s.index])
+            texts = self._context_texts(s) if subject is not None else []
+            if texts:
+                wanted[s.index] = texts if subject.lower_ in ("this", "that") else texts[-1:]
+        self._parse([t for texts in wanted.values() for t in texts])
+        for s in claims:
+            subject = pronoun_to_resolve(gated[s.index]) if s.index in wanted else None
+            if subject is None or subject.lower_ != "it":
+                continue
+            texts = self._context_texts(s)
+            if len(wanted[s.index]) == len(texts):
+                continue
+            antecedent = find_antecedent(
+                [self.parsed[t] for t in wanted[s.index]], plural=False, demonstrative=False
+            )
+            if antecedent and any(t.rstrip().endswith("?") and antecedent in t for t in texts):
+                wanted[s.index] = texts  # see _resolve_pronoun: the topic is read
+        self._parse([t for texts in wanted.values() for t in texts])
+        return wanted
+
+    def _parse(self, texts: list[str]) -> None:
+        """``texts`` into self.parsed, those parsed before moved to its recent end."""
         for text in texts:  # the batch's own, parsed before: the most recently used
             if text in self.parsed:
                 self.parsed[text] = self.parsed.pop(text)
@@ -406,16 +512,35 @@ class ParsedDocumentDrafter(DocumentDrafter):
         while len(self.parsed) > max(_PARSED_KEPT, len(texts)):
             del self.parsed[next(iter(self.parsed))]  # the least recently used
 
+    def prepare(self, batch: list[Sentence]) -> None:
+        claims = [s for s in batch if s.index not in self.host]
+        said = {s.index: s for s in claims}
+        gated = {s.index: None for s in claims if ends_cut_off(clean_claim(s.text))}
+        claims = [s for s in claims if s.index not in gated]
+        self._parse([clean_claim(s.text) for s in claims])
+        for s in claims:
+            if s.cut_at_cue and not opens_a_clause(self.parsed[clean_claim(s.text)]):
+                gated[s.index] = None  # "recognize Hindu weddings versus ...": begun mid-phrase
+            else:
+                gated[s.index] = self.drafter.gate(s.text, self.parsed)
+        wanted = self._contexts_read(claims, gated)
+        self.ready = {
+            index: self.drafter.retell(
+                doc,
+                [self.parsed[t] for t in wanted.get(index, ())],
+                self.context(said[index]),
+            )
+            if doc is not None
+            else None
+            for index, doc in gated.items()
+        }
+        self.drafter.entities([r.doc for r in self.ready.values() if isinstance(r, Retold)])
+
     def _draft(self, sentence: Sentence, reasons: tuple[str, ...]) -> Draft | None:
-        if sentence.cut_at_cue and not opens_a_clause(self.parsed[clean_claim(sentence.text)]):
-            return None  # "recognize Hindu weddings versus ...": begun mid-phrase
-        return self.drafter.draft(
-            sentence.text,
-            [self.parsed[t] for t in self.context_of[sentence.index]],
-            self.parsed,
-            self.context(sentence),
-            reasons,
-        )
+        if sentence.index not in self.ready:
+            self.prepare([sentence])
+        retold = self.ready[sentence.index]
+        return self.drafter.form(retold) if isinstance(retold, Retold) else retold
 
 
 def document_drafter(

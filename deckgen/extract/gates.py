@@ -25,8 +25,15 @@ _LIVE_DEMO = re.compile(r"\blet(?:'s| me| us)\b", re.IGNORECASE)
 def is_fragment(text: str) -> bool:
     """Words cut mid-phrase ("...rather than.") or pointing at what no card shows
     ("the latter")."""
+    return ends_cut_off(text) or bool(_OPEN_REFERENCE.search(text))
+
+
+def ends_cut_off(text: str) -> bool:
+    """Whether a claim ends on a word that opens a phrase ("...rather than."): no card,
+    told before it is parsed (no such word is a verb whose cut-off clause drafting
+    trims, see dangling_tail)."""
     words = text.rstrip(" .!?").split()
-    return bool(not words or words[-1].lower() in DANGLING or _OPEN_REFERENCE.search(text))
+    return not words or words[-1].lower() in DANGLING
 
 
 _DEMONSTRATIVES = frozenset(["this", "that", "these", "those"])

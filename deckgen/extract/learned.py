@@ -25,7 +25,6 @@ from deckgen.document import Document
 from deckgen.extract.patterns import JUNK as _JUNK
 from deckgen.extract.selection import (
     _ANECDOTE,
-    _ASSERTION,
     _NUMBER,
     _SHOW_TALK,
     _UNIT,
@@ -137,6 +136,7 @@ def iter_unit_features(
         rare = [w for w in words if w not in common and w not in STOPWORDS and len(w) > 2]
         topic = [w for w in words if w in terms]
         start = unit.start or 0.0
+        junk = "junk" in score.reasons
         features: dict[str, float] = {f"rule:{r}": float(r in score.reasons) for r in _REASONS}
         features.update(
             {
@@ -154,10 +154,11 @@ def iter_unit_features(
                 "last-2min": float(end - start < 120),
                 "last-5min": float(end - start < 300),
                 "position": start / end,
-                "show-talk": float(bool(_SHOW_TALK.search(text))),
-                "junk": float(bool(_JUNK.search(text))),
+                # Neither when the score found neither (its "junk": one or the other).
+                "show-talk": float(junk and bool(_SHOW_TALK.search(text))),
+                "junk": float(junk and bool(_JUNK.search(text))),
                 "anecdote": float(bool(_ANECDOTE.search(text))),
-                "assertion": float(bool(_ASSERTION.search(text))),
+                "assertion": float("assertion" in score.reasons),  # as iter_scores found
                 "pronoun-opening": float(bool(_PRONOUN_OPENING.match(text))),
                 "filler-opening": float(bool(_FILLER_OPENING.match(text))),
                 "hedge": float(bool(_HEDGE.search(text))),

@@ -98,23 +98,50 @@ def _timed_sentences(doc: Document, splitter, parser=None) -> Iterator[Sentence]
         position += len(segment.text) + 1
     full = " ".join(segment.text for segment in doc.segments)
     index = 0
-    for span_start, span_text in sentence_spans(splitter, full):
+    for group in _grouped(sentence_spans(splitter, full)):
+        # Unpunctuated speech: the parse's sentences (the group's long stretches parsed
+        # together), and the segment boundaries inside those still too long.
+        stretches = [(begin, begin + len(text)) for begin, text, long in group if long]
+        parsed = iter(_parsed_sentences(parser, full, stretches))
+        for begin, text, long in group:
+            pieces = [(begin, text, False)]
+            if long:
+                pieces = [
+                    cut
+                    for start, piece in next(parsed)
+                    for cut in _cut_long(
+                        full, start, start + len(piece), offsets, parser is not None
+                    )
+                ]
+            for piece_start, piece, cut in pieces:
+                yield Sentence(piece, _time_at(doc, offsets, piece_start), index, cut_at_cue=cut)
+                index += 1
+
+
+# The parser reads this many long stretches of unpunctuated speech together (one at a
+# time took 1.6x as long); at most this many sentences wait for them to be parsed.
+_PARSED_TOGETHER = 16
+_WAITING_MOST = 2000
+
+
+def _grouped(spans: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str, bool]]]:
+    """The sentences (start, text, whether long: more than _LONG_SENTENCE_WORDS) a few
+    long ones at a time."""
+    group: list[tuple[int, str, bool]] = []
+    long_ones = 0
+    for span_start, span_text in spans:
         text = span_text.strip()
         if not text:
             continue
         begin = span_start + (len(span_text) - len(span_text.lstrip()))
-        pieces = [(begin, text, False)]
-        if len(text.split()) > _LONG_SENTENCE_WORDS:
-            # Unpunctuated speech: the parse's sentences, and the segment boundaries
-            # inside those still too long.
-            pieces = [
-                cut
-                for start, piece in _parsed_sentences(parser, full, begin, begin + len(text))
-                for cut in _cut_long(full, start, start + len(piece), offsets, parser is not None)
-            ]
-        for piece_start, piece, cut in pieces:
-            yield Sentence(piece, _time_at(doc, offsets, piece_start), index, cut_at_cue=cut)
-            index += 1
+        long = len(text.split()) > _LONG_SENTENCE_WORDS
+        group.append((begin, text, long))
+        long_ones += long
+        if long_ones == _PARSED_TOGETHER or len(group) == _WAITING_MOST:
+            yield group
+            group, long_ones = [], 0
+    if group:
+        yield group
 
 
 # A new clause in unpunctuated speech: "... the data so we take the counts".
@@ -159,29 +186,43 @@ def _cut_long(
 _PARSE_CHARS = 20_000
 
 
-def _parsed_sentences(parser, full: str, begin: int, end: int) -> list[tuple[int, str]]:
-    """(start, text) of the sentences the dependency parse finds in ``full[begin:end]``;
-    the whole stretch as one when there is no parser."""
+def _parsed_sentences(
+    parser, full: str, stretches: list[tuple[int, int]]
+) -> list[list[tuple[int, str]]]:
+    """For each stretch ``full[begin:end]`` of ``stretches``, (start, text) of the
+    sentences the dependency parse finds in it; the whole stretch as one when there is
+    no parser. Only the parse is run: the sentences are its boundaries."""
     if parser is None:
-        return [(begin, full[begin:end])]
-    blocks = []
-    start = begin
-    while start < end:
-        stop = min(end, start + _PARSE_CHARS)
-        if stop < end:
-            space = full.rfind(" ", start + 1, stop)
-            stop = space if space > start else stop
-        blocks.append((start, full[start:stop]))
-        start = stop
-    out = []
-    parsed = parser.pipe((text for _, text in blocks), disable=["ner", "lemmatizer"])
-    for (offset, _), parsed_block in zip(blocks, parsed, strict=True):
+        return [[(begin, full[begin:end])] for begin, end in stretches]
+    blocks = []  # (which stretch, where the block starts, its text)
+    for number, (begin, end) in enumerate(stretches):
+        start = begin
+        while start < end:
+            stop = min(end, start + _PARSE_CHARS)
+            if stop < end:
+                space = full.rfind(" ", start + 1, stop)
+                stop = space if space > start else stop
+            blocks.append((number, start, full[start:stop]))
+            start = stop
+    out: list[list[tuple[int, str]]] = [[] for _ in stretches]
+    reads = _SPLIT_READS if "parser" in parser.pipe_names else parser.pipe_names
+    parsed = parser.pipe(
+        (text for _, _, text in blocks),
+        disable=[name for name in parser.pipe_names if name not in reads],
+        batch_size=_PARSED_TOGETHER,
+    )
+    for (number, offset, _), parsed_block in zip(blocks, parsed, strict=True):
         for sent in parsed_block.sents:
             text = sent.text.strip()
             if text:
                 lead = len(sent.text) - len(sent.text.lstrip())
-                out.append((offset + sent.start_char + lead, text))
+                out[number].append((offset + sent.start_char + lead, text))
     return out
+
+
+# What the parse that splits speech runs: the parser and the token vectors it reads
+# (the tagger, lemmas and entities are never read there).
+_SPLIT_READS = ("tok2vec", "parser")
 
 
 def _words(text: str) -> frozenset[str]:
