@@ -32,14 +32,14 @@ class FileChanged(Exception):
 
 
 # ``expected`` not given: replace whatever is there.
-_ANY = object()
+UNCHECKED = object()
 
 
 def write_atomic(
     path: str | Path,
     data: bytes | Callable[[BinaryIO], None],
     *,
-    expected: bytes | object | None = _ANY,
+    expected: bytes | object | None = UNCHECKED,
 ) -> None:
     """Write ``data`` (bytes, or a function that writes to a binary file) to ``path``.
 
@@ -75,7 +75,7 @@ def write_atomic(
                     os.chown(tmp_name, old.st_uid, old.st_gid)
         else:
             os.chmod(tmp_name, 0o666 & ~_umask())
-        if expected is _ANY:
+        if expected is UNCHECKED:
             os.replace(tmp_name, path)
         else:
             _replace_checked(tmp_name, path, expected)
@@ -237,7 +237,7 @@ def write_file(
     *,
     what: str = "the file",
     error: type[DeckgenError] = DeckgenError,
-    expected: bytes | object | None = _ANY,
+    expected: bytes | object | None = UNCHECKED,
 ) -> None:
     """``write_atomic``, with an ``OSError`` turned into one line naming the file.
     With ``expected`` (the bytes read, None for no file), ``FileChanged`` is raised

@@ -26,7 +26,7 @@ from deckgen.cards.model import Card, CardsFile, Source
 from deckgen.cards.nodes import compose_yaml
 from deckgen.cards.reader import parse_cards
 from deckgen.errors import CardsFileError, Problem
-from deckgen.fsutil import write_file
+from deckgen.fsutil import UNCHECKED, write_file
 from deckgen.state import now_seconds
 
 SCHEMA_FILE = Path(__file__).parent.parent / "cards.schema.json"
@@ -366,16 +366,9 @@ def _verify(
         )
 
 
-def write_cards_text(path: Path, text: str, expected: bytes | object | None = ...) -> None:
+def write_cards_text(path: Path, text: str, expected: bytes | object | None = UNCHECKED) -> None:
     """Replace cards.yaml with ``text``. With ``expected`` (the bytes read; None when
     there was no file), ``FileChanged`` is raised instead when it changed since."""
-    if expected is ...:
-        write_file(path, text.encode("utf-8"), what="the cards file", error=CardsFileError)
-    else:
-        write_file(
-            path,
-            text.encode("utf-8"),
-            what="the cards file",
-            error=CardsFileError,
-            expected=expected,
-        )
+    write_file(
+        path, text.encode("utf-8"), what="the cards file", error=CardsFileError, expected=expected
+    )

@@ -123,7 +123,7 @@ class ModeMemory:
             pass  # only a slower next run
 
 
-def _start_hint(endpoint: Endpoint) -> str:
+def _start_hint() -> str:
     return (
         "start the server (Ollama: 'ollama serve', then 'ollama pull MODEL'; llama.cpp: "
         "'llama-server -m MODEL.gguf --port 8080' with --llm-url http://localhost:8080/v1), "
@@ -228,7 +228,7 @@ class ChatClient:
             except httpx.ConnectError:
                 raise LLMError(
                     f"cannot reach the language model server at {self.endpoint.url}: "
-                    + _start_hint(self.endpoint)
+                    + _start_hint()
                 ) from None
             except httpx.TimeoutException:
                 if attempt <= TIMEOUT_RETRIES:

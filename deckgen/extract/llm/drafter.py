@@ -16,23 +16,25 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from deckgen.ankitext import inert
 from deckgen.cache import Cache
 from deckgen.cards import Card
 from deckgen.document import Document
 from deckgen.extract.claims import Claim, ExtractOptions, claim_id, is_near_duplicate
+from deckgen.extract.claims import inert as inert_sentence
 from deckgen.extract.llm.client import ChatClient, ContextTooLong
 from deckgen.extract.llm.grounding import (
     cue_time,
     find_quote,
     gives_away,
-    inert,
     inert_cloze,
     listed_counts,
     unsaid_numbers,
@@ -51,6 +53,7 @@ from deckgen.extract.llm.prompt import (
 from deckgen.extract.patterns import content_words
 from deckgen.extract.selection import Score, card_budget
 from deckgen.extract.sentences import Sentence, split_sentences
+from deckgen.timecode import format_clock
 
 # Why a drafted card was dropped, as the closing line names it.
 QUOTE_NOT_FOUND = "quote not in the talk"
@@ -162,7 +165,7 @@ class LLMDrafter:
         summary = doc.kind == "summary"
         pipeline = self.pipeline()
         sentences = [
-            _inert_sentence(s) for s in split_sentences(doc, pipeline.splitter, pipeline.nlp)
+            inert_sentence(s) for s in split_sentences(doc, pipeline.splitter, pipeline.nlp)
         ]
         passages = cut_passages(sentences, summary=summary)
         report.passages = len(passages)
@@ -362,21 +365,12 @@ class LLMDrafter:
         for candidate in chosen:
             # ("Tavares's library" gives "tavares-library", not "tavares-s-library")
             words = [w.removesuffix("'s") for w in content_words(_visible(candidate.card))]
-            card = _with(candidate.card, id=claim_id(words, taken), sources=(source_id,))
+            card = replace(candidate.card, id=claim_id(words, taken), sources=(source_id,))
             claims.append(_as_claim(candidate, card, source_id))
         return claims
 
 
 # ----------------------------------------------------------------------- helpers
-
-
-def _inert_sentence(sentence: Sentence) -> Sentence:
-    text = inert(sentence.text)
-    if text == sentence.text:
-        return sentence
-    from dataclasses import replace
-
-    return replace(sentence, text=text)
 
 
 def _end_of(piece: Passage, passages: Sequence[Passage], doc: Document) -> float | None:
@@ -387,8 +381,6 @@ def _end_of(piece: Passage, passages: Sequence[Passage], doc: Document) -> float
 
 
 def _where(passage: Passage) -> str:
-    from deckgen.timecode import format_clock
-
     if passage.start is not None:
         return f"from {format_clock(passage.start)}"
     return f"sentence {passage.sentences[0].index + 1}"
@@ -429,7 +421,7 @@ def _grounded(
     quote = found.text
     timed = sentence.start is not None
     when = cue_time(segments, sentence.start, sentence.text, found.offset) if timed else None
-    made = _with(
+    made = replace(
         made,
         time=float(math.floor(when)) if timed else None,
         quote=quote,
@@ -439,19 +431,14 @@ def _grounded(
     return _Candidate(card, made, sentence, quote, passage.number, order, terms)
 
 
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
+
+
 def _visible(card: Card) -> str:
     """What the card says, cloze marks removed."""
     if card.type == "cloze":
-        import re
-
-        return re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", card.text or "")
+        return _CLOZE.sub(r"\1", card.text or "")
     return f"{card.front or ''} {card.back or ''}"
-
-
-def _with(card: Card, **changes) -> Card:
-    from dataclasses import replace
-
-    return replace(card, **changes)
 
 
 def _as_claim(candidate: _Candidate, card: Card, source_id: str = "") -> Claim:
