@@ -27,6 +27,7 @@ import yaml
 from deckgen.cards.model import TYPE_KEYS, Card, CardsFile
 from deckgen.cards.nodes import compose_yaml
 from deckgen.cards.reader import parse_cards
+from deckgen.cards.writer import line_end as _line_end
 from deckgen.cards.writer import quoted, scalar
 from deckgen.errors import CardsFileError, Problem
 
@@ -233,13 +234,6 @@ def _find(cards_file: CardsFile, path: Path, card_id: str) -> Card:
     return card
 
 
-def _find(cards_file: CardsFile, path: Path, card_id: str) -> Card:
-    card = next((c for c in cards_file.cards if c.id == card_id), None)
-    if card is None:
-        raise _missing(path, card_id)
-    return card
-
-
 def _missing(path: Path, card_id: str) -> CardsFileError:
     return CardsFileError(
         Problem(
@@ -249,11 +243,6 @@ def _missing(path: Path, card_id: str) -> CardsFileError:
             hint="reload the page",
         )
     )
-
-
-def _line_end(text: str, index: int) -> int:
-    newline = text.find("\n", index)
-    return len(text) if newline == -1 else newline + 1
 
 
 def _value_end(text: str, node: yaml.Node) -> int:

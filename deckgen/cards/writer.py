@@ -221,7 +221,7 @@ def add_to_cards_text(
     return result
 
 
-def _line_end(text: str, index: int) -> int:
+def line_end(text: str, index: int) -> int:
     """Index just past the end of the line holding ``index``."""
     newline = text.find("\n", index)
     return len(text) if newline == -1 else newline + 1
@@ -237,7 +237,7 @@ def _after_node(text: str, node: yaml.Node) -> int:
     mark = last.end_mark
     if mark.column == 0:  # block scalars end at the start of the next line
         return mark.index
-    return _line_end(text, mark.index)
+    return line_end(text, mark.index)
 
 
 def _after_key(text: str, index: int) -> int:
@@ -277,8 +277,8 @@ def _sources_edit(text: str, path: Path, top: dict, sources: list[Source]):
     # Empty: 'sources:' alone, 'sources: {}' or 'sources: ~'.
     start = value.start_mark.index if value.end_mark.index > value.start_mark.index else None
     if start is not None:
-        return (_after_key(text, start), _line_end(text, value.end_mark.index), "\n" + block)
-    where = _line_end(text, key.end_mark.index)
+        return (_after_key(text, start), line_end(text, value.end_mark.index), "\n" + block)
+    where = line_end(text, key.end_mark.index)
     return (where, where, _ensure_newline(text, where) + block)
 
 
@@ -323,8 +323,8 @@ def _cards_edit(text: str, path: Path, root, top: dict, additions: list[Addition
     # Empty: 'cards:' alone, 'cards: []' or 'cards: ~'.
     if value.end_mark.index > value.start_mark.index:
         start = _after_key(text, value.start_mark.index)
-        return (start, _line_end(text, value.end_mark.index), "\n" + addition_text)
-    where = len(text) if is_last else _line_end(text, key.end_mark.index)
+        return (start, line_end(text, value.end_mark.index), "\n" + addition_text)
+    where = len(text) if is_last else line_end(text, key.end_mark.index)
     return (where, where, _ensure_newline(text, where) + addition_text)
 
 
