@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import shutil
 import socket
 import stat
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from deckgen import lease
 from deckgen.errors import DeckgenError
 
 WRITE_HINT = "check the folder exists and is writable"
@@ -98,70 +100,126 @@ def _written(st: os.stat_result) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _check_unchanged(path: Path, expected: bytes | None) -> int | None:
+def _check_unchanged(path: Path, expected: bytes | None) -> tuple[int | None, bool]:
     """Raise FileChanged unless ``path`` holds exactly ``expected`` (None: no file),
-    looked at last thing before the rename: its bytes, then that it is still the same
-    file with the same size and times as the bytes just compared. A file modified a
+    looked at last thing before the rename. Returns the compared file, open (None when
+    there is none), and whether deckgen holds a lease on it (``deckgen.lease``).
+
+    With a lease, no program has the file open for writing, and none can start to
+    until it is released. Without one: its bytes, then that it is still the same file
+    with the same size and times as the bytes just compared, and a file modified a
     moment ago (an editor may be between truncating it and writing it) is looked at
-    again a moment later. Returns the compared file, open, or None when there is none."""
-    for _attempt in range(10):
+    again a moment later."""
+    for _attempt in range(_BUSY_ATTEMPTS):
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
             if expected is None:
-                return None
+                return None, False
             raise FileChanged(str(path)) from None
+        got = lease.UNAVAILABLE
         try:
             before = os.fstat(fd)
             if expected is None or not stat.S_ISREG(before.st_mode):
                 raise FileChanged(str(path))
-            if os.pread(fd, len(expected) + 1, 0) != expected:
-                raise FileChanged(str(path))
-            if _identity(os.stat(path)) != _identity(before):
-                raise FileChanged(str(path))
+            got = lease.take(fd)
+            if got != lease.BUSY:
+                if os.pread(fd, len(expected) + 1, 0) != expected:
+                    raise FileChanged(str(path))
+                if _identity(os.stat(path)) != _identity(before):
+                    raise FileChanged(str(path))
         except BaseException:
+            if got == lease.HELD:
+                lease.release(fd)
             os.close(fd)
             raise
-        if time.time_ns() - before.st_mtime_ns >= SETTLE_SECONDS * 1e9:
-            return fd
-        os.close(fd)
+        if got == lease.HELD:
+            return fd, True
+        if got == lease.UNAVAILABLE and time.time_ns() - before.st_mtime_ns >= SETTLE_SECONDS * 1e9:
+            return fd, False
+        os.close(fd)  # being saved (open for writing), or saved a moment ago: look again
         time.sleep(SETTLE_SECONDS)
-    return _check_unchanged_now(path, expected)
-
-
-def _check_unchanged_now(path: Path, expected: bytes) -> int:
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    if os.pread(fd, len(expected) + 1, 0) != expected:
-        os.close(fd)
-        raise FileChanged(str(path))
-    return fd
+    raise FileChanged(str(path))
 
 
 def _replace_checked(tmp_name: str, path: Path, expected: bytes | None) -> None:
     """Rename ``tmp_name`` over ``path`` if it still holds ``expected``. A save that
-    lands in the instant between the check and the rename (an editor writing the old
-    file in place) is put back, and FileChanged raised, so that it is not lost."""
-    held = _check_unchanged(path, expected)
+    starts in the instant between the check and the rename (an editor opening the old
+    file to write it in place) is put back, and FileChanged raised, so it is not lost."""
+    held, leased = _check_unchanged(path, expected)
     if held is None:
         os.replace(tmp_name, path)
         return
     ours = os.open(tmp_name, os.O_RDONLY)
     try:
-        # Its content's size and time (the rename itself changes its ctime).
-        checked = _written(os.fstat(held))
-        os.replace(tmp_name, path)
-        if _written(os.fstat(held)) == checked:
-            return
-        saved = os.pread(held, MAX_READ_BYTES, 0)
-        if not saved:  # truncated, not yet written: let the save finish
-            time.sleep(SETTLE_SECONDS)
-            saved = os.pread(held, MAX_READ_BYTES, 0)
-        with contextlib.suppress(FileChanged):  # unless it was saved again meanwhile
-            write_atomic(path, saved, expected=os.pread(ours, MAX_READ_BYTES, 0))
-        raise FileChanged(str(path))
+        if leased:
+            _replace_leased(tmp_name, path, held, ours)
+        else:
+            _replace_watched(tmp_name, path, held, ours)
     finally:
+        if leased:
+            lease.release(held)
         os.close(ours)
         os.close(held)
+
+
+def _replace_leased(tmp_name: str, path: Path, held: int, ours: int) -> None:
+    """The rename, under a lease on the old file (``held``). The old file keeps a
+    second name until the lease is seen unbroken, so that a program that looked the
+    path up before the rename and is now waiting to write the old file finds it back at
+    its name when the lease is released, instead of writing a file nothing names."""
+    backup = _second_name(path)
+    os.replace(tmp_name, path)
+    # An open() that looked the path up just before the rename reaches the lease
+    # within microseconds; this wait makes sure it has.
+    time.sleep(LEASE_GRACE_SECONDS)
+    if lease.intact(held):
+        if backup is not None:
+            Path(backup).unlink(missing_ok=True)
+        return
+    if backup is not None:
+        os.replace(backup, path)  # the old file back at its name: the save goes there
+        raise FileChanged(str(path))
+    lease.release(held)  # no second name (the file system has no hard links)
+    _put_back(path, held, ours)
+
+
+def _second_name(path: Path) -> str | None:
+    """A hard link to ``path`` beside it, named like deckgen's temporary files so that
+    one a killed run leaves is cleaned up (it has the old file's time, so the next
+    write removes it). None where the file system has no hard links."""
+    for _attempt in range(10):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.link(path, name, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        return name
+    return None
+
+
+def _replace_watched(tmp_name: str, path: Path, held: int, ours: int) -> None:
+    """The rename without a lease: when the old file's size or time moved in the
+    rename's instant (a save written into it), its new content is written back."""
+    # Its content's size and time (the rename itself changes its ctime).
+    checked = _written(os.fstat(held))
+    os.replace(tmp_name, path)
+    if _written(os.fstat(held)) != checked:
+        _put_back(path, held, ours)
+
+
+def _put_back(path: Path, held: int, ours: int) -> None:
+    """Write what was saved into the old file (``held``) back over deckgen's (``ours``),
+    unless ``path`` changed again meanwhile, and raise FileChanged."""
+    saved = os.pread(held, MAX_READ_BYTES, 0)
+    if not saved:  # truncated, not yet written: let the save finish
+        time.sleep(SETTLE_SECONDS)
+        saved = os.pread(held, MAX_READ_BYTES, 0)
+    with contextlib.suppress(FileChanged):  # unless it was saved again meanwhile
+        write_atomic(path, saved, expected=os.pread(ours, MAX_READ_BYTES, 0))
+    raise FileChanged(str(path))
 
 
 # A temporary file of ours this old was left by a run that was killed.
@@ -252,6 +310,10 @@ def write_file(
 MAX_READ_BYTES = 1 << 30
 # A file modified this recently may be in the middle of being saved: read again.
 SETTLE_SECONDS = 0.02
+# How long the check before a rename waits for a save in progress (a file open for
+# writing elsewhere) to finish before the caller reads the file again.
+_BUSY_ATTEMPTS = 100
+LEASE_GRACE_SECONDS = 0.003
 _READ_ATTEMPTS = 200
 EMPTY_SETTLE_SECONDS = 0.5
 
