@@ -223,6 +223,21 @@ def labelled_talks(model: str | None) -> dict:
         f"{'mean over ' + str(len(rows)) + ' talks':44} {mean['recall']:6.2f} {mean['core']:5.2f} "
         f"{mean['per_hour']:7.1f} {sum(r['show_talk'] for r in rows.values()):4} {junk:4.1%}"
     )
+    # Lectures (taught at a screen: deckgen.extract.lecture) apart from conversations.
+    lectures = {t.name for t in talks if train.lecture(t)}
+    for name, group in (
+        ("lectures", [r for n, r in rows.items() if n in lectures]),
+        ("conversations", [r for n, r in rows.items() if n not in lectures]),
+    ):
+        if group:
+            mean[name] = {
+                k: round(sum(r[k] for r in group) / len(group), 3)
+                for k in ("recall", "core", "per_hour")
+            }
+            print(
+                f"{'mean over ' + str(len(group)) + ' ' + name:44} {mean[name]['recall']:6.2f} "
+                f"{mean[name]['core']:5.2f} {mean[name]['per_hour']:7.1f}"
+            )
     print("\nhuman ceiling (second curator against the first, same rule):")
     by_talk: dict[str, list] = {}
     for f in label_files():

@@ -24,7 +24,7 @@ from deckgen.version import __version__
 # Bump when a change to extraction or alignment changes what they produce, or how
 # what they produce is pickled (14: Sentence, Segment and Word have __slots__; 20: sources
 # lose their control characters, and JSON Lines is refused, so no older entry stands for them).
-EXTRACTOR_VERSION = "20"
+EXTRACTOR_VERSION = "21"
 
 
 def cache_dir() -> Path:

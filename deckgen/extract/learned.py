@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from deckgen.document import Document
+from deckgen.extract.lecture import LectureStage, is_lecture, signs
 from deckgen.extract.patterns import JUNK as _JUNK
 from deckgen.extract.selection import (
     _ANECDOTE,
@@ -224,11 +225,25 @@ class Selector:
     bias: float
     threshold: float
     trained_on: tuple[str, ...] = ()
+    # The second stage for lectures (lecture.py), when training had lectures.
+    lecture: LectureStage | None = None
 
     def probability(self, unit: Unit) -> float:
         z = self.bias + sum(w * unit.features.get(name, 0.0) for name, w in self.weights.items())
         z += sum(self.token_weights.get(t, 0.0) for t in set(how_said(unit.sentence.text)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def parts(self, unit: Unit) -> dict[str, float]:
+        """What each part of the model adds to a unit's log-odds (the bias aside): the
+        inputs a lecture's stage reweighs."""
+        features = unit.features
+        parts = dict.fromkeys(_PARTS, 0.0)
+        for name, w in self.weights.items():
+            parts[_part(name)] += w * features.get(name, 0.0)
+        parts["part:wording"] = sum(
+            self.token_weights.get(t, 0.0) for t in set(how_said(unit.sentence.text))
+        )
+        return parts
 
     def to_json(self) -> str:
         return (
@@ -242,6 +257,7 @@ class Selector:
                         k: round(v, 6) for k, v in sorted(self.token_weights.items()) if v
                     },
                     "trained_on": list(self.trained_on),
+                    **({"lecture": self.lecture.to_dict()} if self.lecture else {}),
                 },
                 indent=1,
             )
@@ -257,7 +273,40 @@ class Selector:
             float(data["bias"]),
             float(data["threshold"]),
             tuple(data.get("trained_on", ())),
+            LectureStage.from_dict(data["lecture"]) if "lecture" in data else None,
         )
+
+
+_PARTS = ("part:position", "part:rules", "part:conversation", "part:other", "part:wording")
+_POSITION = frozenset(("first-2min", "first-5min", "last-2min", "last-5min", "position"))
+_CONVERSATION = frozenset(
+    ("after-question-1", "after-question-2-3", "next-question", "is-question", "i", "we", "you")
+)
+# Unit features a lecture's stage takes as they are.
+_STAGE_FEATURES = ("words", "you", "rare-share", "topic")
+
+
+def _part(feature: str) -> str:
+    if feature in _POSITION:
+        return "part:position"
+    if feature.startswith("rule"):
+        return "part:rules"
+    if feature in _CONVERSATION:
+        return "part:conversation"
+    return "part:other"
+
+
+def lecture_inputs(selector: Selector, units: Sequence[Unit]) -> Iterator[dict[str, float]]:
+    """Each unit's inputs to a lecture's stage, in order."""
+    for unit, own in zip(units, signs([u.sentence.text for u in units]), strict=True):
+        yield _inputs(selector, unit, own)
+
+
+def _inputs(selector: Selector, unit: Unit, own: dict[str, float]) -> dict[str, float]:
+    inputs = selector.parts(unit)
+    inputs.update(own)
+    inputs.update((name, unit.features[name]) for name in _STAGE_FEATURES)
+    return inputs
 
 
 @functools.cache
@@ -301,10 +350,16 @@ def choose(
     eligible = bytearray()
     reasons: list[tuple[str, ...]] = []
     first_question: tuple[int, float | None] | None = None
+    texts = [u.text for u in units]
+    stage = selector.lecture if selector.lecture and is_lecture(texts) else None
+    own = signs(texts) if stage else None
     for number, unit in enumerate(iter_unit_features(units, doc.title, doc.duration)):
         if progress is not None and number % 5000 == 0:
             progress(number, len(units))
-        p.append(selector.probability(unit))
+        if stage is not None and own is not None:
+            p.append(stage.probability(_inputs(selector, unit, next(own))))
+        else:
+            p.append(selector.probability(unit))
         eligible.append(not _never(unit))
         reasons.append(unit.score.reasons)
         if first_question is None and unit.features["is-question"]:
@@ -315,7 +370,7 @@ def choose(
     kept, ranked = _deck(
         array("d", (x if ok else 0.0 for x, ok in zip(p, eligible, strict=True))),
         hours,
-        selector.threshold,
+        stage.threshold if stage is not None else selector.threshold,
         max_per_hour,
     )
     # Drafting refuses about half of what it is given (fragments, questions, pronouns
