@@ -46,6 +46,8 @@ class LabelFile:
     speaker: str
     hours: float
     labels: tuple[Label, ...]
+    # Labelled up to this second only (the file's `until`): the rest is not labelled.
+    until: float | None = None
 
     @property
     def talk(self) -> str:
@@ -54,6 +56,21 @@ class LabelFile:
     @property
     def transcript(self) -> Path:
         return CORPUS / self.source
+
+    def document(self):
+        """The transcript as deckgen reads it, cut at ``until`` when the labels stop
+        there (what is not labelled is neither a claim nor not one)."""
+        import dataclasses
+
+        from deckgen.sources import load_document
+
+        doc = load_document(self.transcript)
+        if self.until is None:
+            return doc
+        segments = tuple(s for s in doc.segments if s.start < self.until)
+        return dataclasses.replace(
+            doc, segments=segments, duration=max((s.end for s in segments), default=0.0)
+        )
 
 
 def _seconds(text: str) -> float:
@@ -68,8 +85,15 @@ def load_label_file(path: Path) -> LabelFile:
         for c in data["claims"]
     )
     annotator = path.name.removesuffix(".yaml").rsplit(".", 1)[-1]
+    until = _seconds(data["until"]) if data.get("until") else None
     return LabelFile(
-        path, data["source"], annotator, data.get("speaker", ""), float(data["hours"]), labels
+        path,
+        data["source"],
+        annotator,
+        data.get("speaker", ""),
+        float(data["hours"]),
+        labels,
+        until,
     )
 
 

@@ -189,7 +189,7 @@ def labelled_talks(model: str | None) -> dict:
     for talk in talks:
         selector = train.train([t for t in talks if t is not talk], extra)
         labels = files[talk.name]
-        doc = deckgen.load_document(labels.transcript)
+        doc = labels.document()
         claims = deckgen.extract_claims(
             doc,
             pipeline=pipeline,
@@ -284,7 +284,7 @@ def llm_talks(args) -> dict:
     print(header + f" {'dropped':>7} {'tok/h':>8} {'s/h':>6}")
     for name in names:
         labels = files[name]
-        doc = deckgen.load_document(labels.transcript)
+        doc = labels.document()
         options = ExtractOptions(speaker=labels.speaker or "the speaker")
         if args.max_per_hour:
             options = ExtractOptions(speaker=options.speaker, max_per_hour=args.max_per_hour)

@@ -85,7 +85,7 @@ def talk_units(doc) -> list:
 def load_talks() -> list[Talk]:
     talks = []
     for name, files in by_talk(label_files()).items():
-        doc = load_document(files[0].transcript)
+        doc = files[0].document()
         units = talk_units(doc)
         featured = unit_features(units, doc.title, doc.duration)
         positive: set[int] = set()

@@ -23,7 +23,6 @@ from deckgen.extract import load_pipeline
 from deckgen.extract.blanks import BlankModel, choices, features
 from deckgen.extract.cleanup import clean_claim
 from deckgen.extract.lexicon import TalkWords
-from deckgen.sources import load_document
 
 C = 0.3  # inverse L2 strength
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
@@ -52,7 +51,7 @@ def examples(talks: list[str] | None = None) -> list[Example]:
     for talk, files in by_talk(label_files()).items():
         if talks is not None and talk not in talks:
             continue
-        doc = load_document(files[0].transcript)
+        doc = files[0].document()
         talk_words = TalkWords.of(segment.text for segment in doc.segments)
         labels = [label for f in files for label in f.labels]
         texts = [clean_claim(label.quote) for label in labels]

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from labels import Label, matches, positives  # noqa: E402
+from labels import Label, load_label_file, matches, positives  # noqa: E402
 
 from deckgen.extract.sentences import Sentence  # noqa: E402
 
@@ -54,6 +54,26 @@ def test_matching_needs_the_moment_and_half_the_shorter_quotes_words():
     assert not matches(said, 100.0, "with dropout the gap between train and test error", 116.0)
     assert not matches(said, 100.0, "we used a learning rate of three e minus four", 100.0)
     assert not matches(said, None, said, 100.0)
+
+
+def test_a_talk_labelled_up_to_a_time_is_cut_there(tmp_path: Path):
+    transcript = tmp_path / "talk.vtt"
+    transcript.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nLabelled words.\n\n"
+        "00:59:58.000 --> 01:00:02.000\nStill labelled.\n\n"
+        "01:00:05.000 --> 01:00:09.000\nNot labelled any more.\n",
+        encoding="utf-8",
+    )
+    labels = tmp_path / "talk.a1.yaml"
+    labels.write_text(
+        f'source: "{transcript}"\nspeaker: "X"\nhours: 1.00\nuntil: "01:00:00"\nclaims: []\n',
+        encoding="utf-8",
+    )
+    doc = load_label_file(labels).document()
+    assert [s.text for s in doc.segments] == ["Labelled words.", "Still labelled."]
+    assert doc.duration == 3602.0
+    labels.write_text(labels.read_text().replace('until: "01:00:00"\n', ""), encoding="utf-8")
+    assert len(load_label_file(labels).document().segments) == 3
 
 
 needs_labels = pytest.mark.skipif(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from deckgen.words import STOPWORDS, common_words
 
 # Units pointing at the screen, at or above which a transcript is taught as a lecture:
-# 0.29-0.31 in the three labelled lectures, 0.02-0.10 in 27 interviews, 0.16 in a
+# 0.29-0.33 in the four labelled lectures, 0.02-0.10 in 27 interviews, 0.16 in a
 # keynote with slides.
 LECTURE_SHARE = 0.2
 
