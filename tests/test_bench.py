@@ -105,3 +105,19 @@ def test_throughput_of_one_long_file_on_a_tiny_corpus(tmp_path: Path):
     assert rows[0]["words"] >= 50 and rows[1]["words"] >= 400
     assert all(row["peak_rss_mb"] > 0 and row["words_per_second"] > 0 for row in rows)
     assert "words/s of the largest / the smallest" in result.stdout
+
+
+def test_heldout_deck_lists_cards_as_the_readings_do():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from heldout_deck import listed
+
+    from deckgen.cards.model import Card
+
+    cards = [
+        Card("a", "cloze", 0, text="BPE merges the most {{c1::frequent pair}}.", time=3725.4),
+        Card("b", "basic", 0, front="What is a token?", back="A chunk of text.", time=61.0),
+    ]
+    assert listed(cards) == (
+        "1. [01:02:05] CLOZE: BPE merges the most {{c1::frequent pair}}.\n"
+        "2. [00:01:01] Q: What is a token?\n           A: A chunk of text.\n"
+    )
