@@ -49,9 +49,10 @@ _SCREEN = re.compile(
     r"this cell|this line)\b",
     re.IGNORECASE,
 )
+# A value said aloud; not the digits of a name ("UTF-8", "GPT-2", "cl100k").
 _NUMBER = re.compile(
-    r"\b\d+(?:[.,]\d+)*\b|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"hundred|thousand)\b",
+    r"(?<![\w-])\d+(?:[.,]\d+)*(?![\w-])|\b(?:zero|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|hundred|thousand)\b",
     re.IGNORECASE,
 )
 _DECIMAL = re.compile(r"\b\d+\.\d+\b")

@@ -49,6 +49,12 @@ def test_signs_tell_narrated_code_from_a_taught_claim():
     assert narrated["taught:naming"] == 0.0
 
 
+def test_the_digits_of_a_name_are_not_the_examples_values():
+    named, valued = signs(["UTF-8 and GPT-2 use cl100k.", "We get 0.88 and then 16."])
+    assert named["numbers"] == 0.0 and named["decimal"] == 0.0
+    assert valued["numbers"] == 0.5 and valued["decimal"] == 1.0
+
+
 def test_a_term_the_lecture_comes_back_to_is_new_only_where_it_is_first_said():
     texts = ["Backpropagation is how the gradient flows."] + [
         f"Step {n}: backpropagation again." for n in range(5)
