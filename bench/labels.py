@@ -10,6 +10,7 @@ are measured alike.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,7 @@ class LabelFile:
     def document(self):
         """The transcript as deckgen reads it, cut at ``until`` when the labels stop
         there (what is not labelled is neither a claim nor not one)."""
-        import dataclasses
-
-        from deckgen.sources import load_document
+        from deckgen.sources import load_document  # as content_words: deckgen on demand
 
         doc = load_document(self.transcript)
         if self.until is None:

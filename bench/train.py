@@ -276,24 +276,31 @@ def leave_one_talk_out(talks: list[Talk], extra: list[Talk]) -> list[tuple[str, 
 
 
 def same_model(a: Selector, b: Selector, tolerance: float = 1e-4) -> bool:
-    """Equal weights (within float noise across BLAS builds) and the same threshold."""
-    if a.threshold != b.threshold or abs(a.bias - b.bias) > tolerance:
+    """Equal weights (within float noise across BLAS builds) and the same thresholds,
+    the lecture stage's too."""
+    if not _same_logistic(a, b, tolerance):
         return False
-    for mine, theirs in ((a.weights, b.weights), (a.token_weights, b.token_weights)):
-        for key in set(mine) | set(theirs):
-            if abs(mine.get(key, 0.0) - theirs.get(key, 0.0)) > tolerance:
-                return False
-    if (a.lecture is None) != (b.lecture is None):
+    if not _close(a.token_weights, b.token_weights, tolerance):
         return False
-    if a.lecture is not None and b.lecture is not None:
-        if a.lecture.threshold != b.lecture.threshold:
-            return False
-        if abs(a.lecture.bias - b.lecture.bias) > tolerance:
-            return False
-        for key in set(a.lecture.weights) | set(b.lecture.weights):
-            if abs(a.lecture.weights.get(key, 0.0) - b.lecture.weights.get(key, 0.0)) > tolerance:
-                return False
-    return True
+    if a.lecture is None or b.lecture is None:
+        return a.lecture is b.lecture
+    return _same_logistic(a.lecture, b.lecture, tolerance)
+
+
+def _same_logistic(a, b, tolerance: float) -> bool:
+    """Same threshold, bias and weights (a Selector or a LectureStage)."""
+    return (
+        a.threshold == b.threshold
+        and abs(a.bias - b.bias) <= tolerance
+        and _close(a.weights, b.weights, tolerance)
+    )
+
+
+def _close(mine: dict[str, float], theirs: dict[str, float], tolerance: float) -> bool:
+    return all(
+        abs(mine.get(key, 0.0) - theirs.get(key, 0.0)) <= tolerance
+        for key in set(mine) | set(theirs)
+    )
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 
 try:
     import fcntl
@@ -65,22 +64,3 @@ def release(fd: int) -> None:
     """Let go of the lease: a program waiting to open the file goes on."""
     with contextlib.suppress(OSError):
         fcntl.fcntl(fd, _SETLEASE, fcntl.F_UNLCK)
-
-
-def supported_here(folder: str | os.PathLike[str]) -> bool:
-    """Whether a file created in ``folder`` by this process can be leased."""
-    import tempfile
-
-    fd, name = tempfile.mkstemp(dir=folder)
-    os.close(fd)
-    try:
-        fd = os.open(name, os.O_RDONLY)
-        try:
-            got = take(fd)
-            if got == HELD:
-                release(fd)
-        finally:
-            os.close(fd)
-    finally:
-        os.unlink(name)
-    return got == HELD

@@ -350,9 +350,11 @@ def choose(
     eligible = bytearray()
     reasons: list[tuple[str, ...]] = []
     first_question: tuple[int, float | None] | None = None
-    texts = [u.text for u in units]
-    stage = selector.lecture if selector.lecture and is_lecture(texts) else None
-    own = signs(texts) if stage else None
+    stage, own = None, None
+    if selector.lecture is not None:
+        texts = [u.text for u in units]
+        if is_lecture(texts):
+            stage, own = selector.lecture, signs(texts)
     for number, unit in enumerate(iter_unit_features(units, doc.title, doc.duration)):
         if progress is not None and number % 5000 == 0:
             progress(number, len(units))
