@@ -284,7 +284,9 @@ def unsaid_numbers(card_text: str, passage_text: str) -> set[float | str]:
 
 # ----------------------------------------------------------------------- neutralising
 
-_BLANK = re.compile(r"\{\{c(\d+)::(.+?)\}\}", re.DOTALL)
+# A blank may hold braces of its own ("{{c1::\\p{L}}}", a regex class): they are part of
+# its answer, not its end.
+_BLANK = re.compile(r"\{\{c(\d+)::((?:[^{}]|\{[^{}]*\})+?)\}\}", re.DOTALL)
 
 
 def inert_cloze(text: str) -> str | None:

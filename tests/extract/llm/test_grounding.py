@@ -107,6 +107,10 @@ def test_a_cloze_keeps_one_blank():
         inert_cloze("The {{c3::CPU::hint}} [sound:x.mp3]") == "The {{c1::CPU::hint}} [ sound:x.mp3]"
     )
     assert inert_cloze("No blank here.") is None
+    # Braces inside the answer belong to it (a regex class), made inert, not left outside.
+    assert inert_cloze("In regex, {{c1::\\p{L}}} matches a letter.") == (
+        "In regex, {{c1::\\p(L)}} matches a letter."
+    )
     assert inert_cloze("An {{c1:: }} empty blank.") is None
 
 
