@@ -9,6 +9,14 @@ answers back in, through the whole `deckgen extract --llm` pipeline.
         DIR/NN.answer.json (its text as the model's reply); then, in another shell:
         deckgen extract --llm replay --llm-url http://127.0.0.1:N/v1 TALK
 
+    python bench/llm_replay.py measure TALK DIR [--until H:MM:SS] [--max-per-hour N] [--cards]
+        the labelled talk TALK (a transcript's file stem in bench/labels or ../shared/labels)
+        drafted through DIR's answers, measured against its labels by bench/labels.py's
+        rule (recall, core recall, cards an hour); --until cuts the transcript where the
+        answers were written for a part of it (as the nanoGPT answers: 45:00);
+        --max-per-hour trims the deck to the answers' most important cards (the answers
+        were written for the default deck, so the passages' card limits stay as they were)
+
 This is how a deck is drafted by hand (or by a model on another machine) following the
 prompt exactly, to judge the prompt and grounding by reading; and how answers recorded
 from a real server are replayed.
@@ -19,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import re
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,7 +93,62 @@ def export(talk: Path, out: Path, speaker: str | None) -> int:
     return len(requests)
 
 
-def serve(folder: Path, port: int) -> None:
+def measure(
+    talk: str, folder: Path, until: str | None, show: bool, per_hour: float | None = None
+) -> None:
+    """Draft a labelled talk through the answers in ``folder``; print how many of its
+    curators' claims the deck finds."""
+    import dataclasses
+    import threading
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from labels import by_talk, found, label_files
+
+    import deckgen
+    from deckgen.extract import ExtractOptions
+    from deckgen.extract.llm import ChatClient, Endpoint, LLMDrafter
+    from deckgen.timecode import format_clock, parse_clock
+
+    files = by_talk(label_files()).get(talk)
+    if not files:
+        sys.exit(f"no labelled talk named {talk!r}")
+    doc = deckgen.load_document(files[0].transcript)
+    labels = files[0].labels
+    if until:
+        end = parse_clock(until)
+        segments = tuple(s for s in doc.segments if s.end <= end)
+        doc = dataclasses.replace(doc, segments=segments, duration=segments[-1].end)
+        labels = tuple(label for label in labels if label.time < end)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _replayer(folder))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        drafter = LLMDrafter(ChatClient(Endpoint(url, "replay")), jobs=1)
+        options = ExtractOptions(speaker=files[0].speaker)
+        if per_hour:
+            options = dataclasses.replace(options, max_per_hour=per_hour)
+        claims, report = drafter.draft(doc, "talk", options)
+    finally:
+        server.shutdown()
+    hits = found(labels, [(c.card.quote, c.card.time) for c in claims])
+    core = [h for h, label in zip(hits, labels, strict=True) if label.priority == "core"]
+    # A talk labelled in part (its labels' `until`) is measured on that part.
+    labelled = min(files[0].until or math.inf, doc.duration or math.inf)
+    cards = [c for c in claims if c.card.time is None or c.card.time < labelled]
+    print(
+        f"{talk}: {len(labels)} claims ({len(core)} core) to {format_clock(labelled)}; "
+        f"{len(cards)} cards there ({len(cards) / (labelled / 3600):.1f} an hour); "
+        f"recall {sum(hits) / len(hits):.2f}, core {sum(core) / max(1, len(core)):.2f}; "
+        f"grounding dropped {sum(report.dropped.values())} of {report.drafted} drafted"
+    )
+    if show:
+        for card in (c.card for c in cards):
+            said = card.text or f"{card.front} | {card.back}"
+            hit = any(found([label], [(card.quote, card.time)])[0] for label in labels)
+            print(f"  {'+' if hit else ' '} [{format_clock(card.time)}] {said}")
+
+
+def _replayer(folder: Path):
     class Replayer(BaseHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -108,7 +172,11 @@ def serve(folder: Path, port: int) -> None:
                 return
             self._send(200, _reply(answer.read_text()))
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Replayer)
+    return Replayer
+
+
+def serve(folder: Path, port: int) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", port), _replayer(folder))
     print(f"replaying {folder} at http://127.0.0.1:{server.server_address[1]}/v1", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
@@ -126,8 +194,16 @@ def main() -> None:
     two = sub.add_parser("serve")
     two.add_argument("dir", type=Path)
     two.add_argument("--port", type=int, default=0)
+    three = sub.add_parser("measure")
+    three.add_argument("talk")
+    three.add_argument("dir", type=Path)
+    three.add_argument("--until")
+    three.add_argument("--cards", action="store_true")
+    three.add_argument("--max-per-hour", type=float, help="a smaller deck than the default")
     args = parser.parse_args()
-    if args.action == "export":
+    if args.action == "measure":
+        measure(args.talk, args.dir, args.until, args.cards, args.max_per_hour)
+    elif args.action == "export":
         print(f"{export(args.talk, args.dir, args.speaker)} passages written to {args.dir}")
     else:
         serve(args.dir, args.port)
