@@ -23,8 +23,9 @@ from deckgen.version import __version__
 
 # Bump when a change to extraction or alignment changes what they produce, or how
 # what they produce is pickled (14: Sentence, Segment and Word have __slots__; 20: sources
-# lose their control characters, and JSON Lines is refused, so no older entry stands for them).
-EXTRACTOR_VERSION = "21"
+# lose their control characters, and JSON Lines is refused, so no older entry stands for them;
+# 22: a lecture's claims carry the reason "lecture", which extract's note reads).
+EXTRACTOR_VERSION = "22"
 
 
 def cache_dir() -> Path:

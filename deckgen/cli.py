@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from deckgen.console import Progress, count, llm_summary, shown, table
+from deckgen.console import LECTURE_NOTE, Progress, count, llm_summary, shown, table
 from deckgen.errors import DeckgenError
 from deckgen.sources import FORMATS
 from deckgen.version import __version__
@@ -268,6 +268,8 @@ def extract(
         extra = f" ({', '.join(detail)})" if detail else ""
         added = count(item.added, "new card")
         _echo(f"{item.path}: {added} as '{item.source_id}'{new}{extra}")
+        if item.lecture:
+            _echo(f"note: {item.path}: {LECTURE_NOTE}", err=True)
     if report.llm is not None:
         warnings, lines = llm_summary(report.llm)
         for line in warnings:

@@ -12,6 +12,13 @@ import sys
 import time
 from pathlib import Path
 
+# Said once a lecture is extracted offline: there the offline drafter is weakest
+# (bench/README.md, Lectures), and a language model drafts far better.
+LECTURE_NOTE = (
+    "a lecture, where the offline drafter is weakest (read blind, 18-33% of its cards were "
+    "junk); --llm MODEL drafts lectures far better (README: Lectures)"
+)
+
 
 def _write(text: str) -> None:
     sys.stderr.write(text)

@@ -41,6 +41,7 @@ from deckgen.extract import (
     rules_only_warning,
     sentence_splitter,
 )
+from deckgen.extract.lecture import LECTURE_REASON
 from deckgen.extract.llm import DraftReport, Endpoint, LLMDrafter
 from deckgen.fsutil import FileChanged, locked
 from deckgen.reconcile import Outcome, Reconciler, summary_moments
@@ -60,6 +61,8 @@ class SourceReport:
     warnings: tuple[str, ...] = ()
     # What was taken from yt-dlp's files beside a new source's captions (one line).
     taken: str | None = None
+    # Its new cards were chosen as a lecture's (deckgen.extract.lecture), offline.
+    lecture: bool = False
 
 
 @dataclass(frozen=True)
@@ -412,6 +415,9 @@ def _report(done: _Done, new_claims: list[Claim], run: _Run) -> SourceReport:
         done.outcome.merged,
         warnings,
         taken,
+        lecture=any(
+            LECTURE_REASON in c.score.reasons for c in new_claims if c.source_id == plan.source.id
+        ),
     )
 
 

@@ -714,3 +714,47 @@ def test_progress_of_one_big_file_shows_how_far_and_the_time_left(monkeypatch, c
     progress.step(Path("talk.vtt"), "aligning", 500, 1000)
     lines = capsys.readouterr().err.splitlines()
     assert lines[-1] == "talk.vtt: aligning 500 of 1,000 (50%, 1:00 so far, about 1:00 left)"
+
+
+LECTURE_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:06.000
+Okay so let's open up a notebook here and import torch.
+
+00:00:06.000 --> 00:00:12.000
+Softmax is called a normalisation because it turns the logits into probabilities.
+
+00:00:12.000 --> 00:00:18.000
+Let me scroll down here and you can see the shape is 27 by 27.
+
+00:00:18.000 --> 00:00:25.000
+In practice people usually minimise the average negative log likelihood of the data.
+
+00:00:25.000 --> 00:00:31.000
+Let's print this here and as you can see we get 2.45 for the loss.
+
+00:00:31.000 --> 00:00:38.000
+Broadcasting stretches a dimension of size one to match the other tensor.
+
+00:00:38.000 --> 00:00:44.000
+I'm going to call torch.multinomial here and let's sample twenty names.
+
+00:00:44.000 --> 00:00:52.000
+A bigram language model predicts the next character from the previous character alone.
+"""
+
+
+def test_extract_says_once_that_a_lecture_is_better_drafted_by_a_language_model(tmp_path: Path):
+    lecture = tmp_path / "lecture.vtt"
+    lecture.write_text(LECTURE_VTT, encoding="utf-8")
+    cards = tmp_path / "cards.yaml"
+    result = run("extract", "--model", "none", "--cards", str(cards), str(lecture))
+    assert result.exit_code == 0, result.output
+    assert f"note: {lecture}: a lecture, where the offline drafter is weakest" in result.stderr
+    assert "--llm MODEL drafts lectures far better" in result.stderr
+    # A conversation gets no such note; nor does the lecture again when nothing is new.
+    talk = tmp_path / "talk.md"
+    talk.write_text("Notes.\n\nIt says that a brain runs on 20 watts.\n", encoding="utf-8")
+    result = run("extract", "--model", "none", "--cards", str(cards), str(lecture), str(talk))
+    assert result.exit_code == 0, result.output
+    assert "lecture" not in result.stderr

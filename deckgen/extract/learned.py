@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from deckgen.document import Document
-from deckgen.extract.lecture import LectureStage, is_lecture, signs
+from deckgen.extract.lecture import LECTURE_REASON, LectureStage, is_lecture, signs
 from deckgen.extract.patterns import JUNK as _JUNK
 from deckgen.extract.selection import (
     _ANECDOTE,
@@ -379,6 +379,10 @@ def choose(
     # with nothing to stand for): with only twice the deck to draft from, a talk's
     # deck came out short of its size.
     spares = ranked[: len(kept) * _SPARES + 5]
+    if stage is not None:  # each claim says it was chosen as a lecture's
+        return len(kept), [
+            (Score(round(p[i], 4), (*reasons[i], LECTURE_REASON)), units[i]) for i in spares
+        ]
     return len(kept), [(Score(round(p[i], 4), reasons[i]), units[i]) for i in spares]
 
 

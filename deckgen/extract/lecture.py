@@ -24,6 +24,10 @@ from dataclasses import dataclass
 
 from deckgen.words import STOPWORDS, common_words
 
+# The reason every claim chosen by the lecture stage carries (Score.reasons): how a
+# caller tells that a source was taught as a lecture.
+LECTURE_REASON = "lecture"
+
 # Units pointing at the screen, at or above which a transcript is taught as a lecture:
 # 0.29-0.33 in the four labelled lectures, 0.02-0.10 in 27 interviews, 0.16 in a
 # keynote with slides.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from deckgen.document import Document
 from deckgen.extract.learned import Selector, choose, lecture_inputs, unit_features
-from deckgen.extract.lecture import INPUTS, LectureStage, is_lecture, signs
+from deckgen.extract.lecture import INPUTS, LECTURE_REASON, LectureStage, is_lecture, signs
 from deckgen.extract.sentences import Sentence
 
 NARRATED = "So now let's call torch.zeros here and we get 0.8813 as you can see."
@@ -83,9 +83,12 @@ def test_on_a_lecture_the_stage_chooses_and_on_a_conversation_it_does_not():
     best = [s.text for _, s in chosen][:3]
     assert TAUGHT in best and NARRATED not in best
     assert best[0] in (TAUGHT, LECTURE[5], LECTURE[7])
+    # Each claim says it was chosen as a lecture's (what extract's note reads).
+    assert all(LECTURE_REASON in score.reasons for score, _ in chosen)
     # A conversation: the selector alone (every probability its 0.5).
     _budget, chosen = choose(doc, _units(CONVERSATION), 60.0, selector)
     assert {score.value for score, _ in chosen} == {0.5}
+    assert not any(LECTURE_REASON in score.reasons for score, _ in chosen)
 
 
 def test_stage_inputs_are_the_selectors_parts_and_the_lectures_signs():
