@@ -107,6 +107,8 @@ def llm_summary(report) -> tuple[list[str], list[str]]:
     others = []
     if report.duplicates:
         others.append(f"{report.duplicates} near-duplicates")
+    if report.repeated:
+        others.append(f"{report.repeated} said by another card (the model's check)")
     if report.over_budget:
         others.append(f"{report.over_budget} over the deck size")
     if others:

@@ -8,7 +8,8 @@ passage too long for the model's context is split in two and each half sent. Eac
 answer is cached by everything that makes it (the messages, model, server and prompt
 version), so a re-run sends nothing. Then every card is grounded (grounding.py), and
 at most the deck size of the offline path is kept: by importance, spread over the talk,
-near-duplicates dropped.
+near-duplicates dropped. Last, the model reads the deck a window at a time and names the
+cards that state a claim another card states (repeats.py); those go.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from deckgen.cards import Card
 from deckgen.document import Document
 from deckgen.extract.claims import Claim, ExtractOptions, claim_id, is_near_duplicate
 from deckgen.extract.claims import inert as inert_sentence
-from deckgen.extract.llm.client import ChatClient, ContextTooLong
+from deckgen.extract.llm import repeats
+from deckgen.extract.llm.client import ChatClient, ContextTooLong, LLMError
 from deckgen.extract.llm.grounding import (
     cue_time,
     find_quote,
@@ -73,6 +75,7 @@ class DraftReport:
     drafted: int = 0
     dropped: Counter = field(default_factory=Counter)
     duplicates: int = 0
+    repeated: int = 0  # the same claim carded twice, as the model's check found (repeats.py)
     over_budget: int = 0
     kept: int = 0
     requests: int = 0
@@ -82,7 +85,7 @@ class DraftReport:
 
     def add(self, other: DraftReport) -> None:
         for name in (
-            "passages", "cached", "drafted", "duplicates", "over_budget", "kept",
+            "passages", "cached", "drafted", "duplicates", "repeated", "over_budget", "kept",
             "requests", "prompt_tokens", "completion_tokens", "seconds",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -193,6 +196,7 @@ class LLMDrafter:
         pieces = self._ask_all(passages, messages, report, progress)
         candidates = self._ground(pieces, report, doc.segments)
         chosen = self._select(candidates, budget, report)
+        chosen = self._without_repeats(chosen, speakers, report, progress)
         claims = self._claims(chosen, source_id, taken_ids)
         report.kept = len(claims)
         report.seconds = time.monotonic() - began
@@ -289,12 +293,14 @@ class LLMDrafter:
             report.completion_tokens += completion.completion_tokens
         return completion
 
-    def _key(self, request: _Request) -> str:
+    def _key(self, request: _Request, version: str | None = None) -> str:
+        """The cache key of a request: a passage's (``version`` None: the prompt's), or
+        the check for repeats (its own version)."""
         endpoint = self.client.endpoint
         payload = json.dumps(
             {
-                "kind": "llm-answer",
-                "prompt": PROMPT_VERSION,
+                "kind": "llm-answer" if version is None else "llm-repeats",
+                "prompt": PROMPT_VERSION if version is None else version,
                 "model": endpoint.model,
                 "url": endpoint.url,
                 "messages": request.messages,
@@ -303,6 +309,69 @@ class LLMDrafter:
             sort_keys=True,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    # ------------------------------------------------------------------- repeats
+
+    def _without_repeats(
+        self,
+        chosen: list[_Candidate],
+        names: tuple[str, ...],
+        report: DraftReport,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> list[_Candidate]:
+        """``chosen`` without the cards that state a claim another card states, as the
+        model reads the deck (repeats.py); a window whose check fails is reported and
+        left as it is."""
+        spans = repeats.windows(len(chosen))
+        if not spans:
+            return chosen
+        step = progress or (lambda _what, _done, _total: None)
+        texts = [_shown(c.card) for c in chosen]
+        words = [repeats.card_words(t, names) for t in texts]
+        gone: set[int] = set()
+        for number, span in enumerate(spans):
+            step("checking for a claim carded twice, part", number, len(spans))
+            messages = repeats.repeats_messages([texts[i] for i in span], span[0], len(chosen))
+            try:
+                groups = self._ask_repeats(messages, len(span), report)
+            except (AnswerError, LLMError) as error:
+                # The cards are drafted and cached: a check that fails (a context too
+                # small, an answer of the wrong shape, a server that refuses it) costs
+                # the check, never the run.
+                with self._lock:
+                    report.failed.append(
+                        f"the check for a claim carded twice, cards {span[0] + 1}-{span[-1] + 1}, "
+                        f"failed ({error}); those cards are kept as drafted"
+                    )
+                continue
+            deck_groups = [[span[i] for i in group] for group in groups]
+            importance = [c.drafted.importance for c in chosen]
+            gone |= repeats.dropped_of(deck_groups, words, gone, len(span), importance)
+        step("checking for a claim carded twice, part", len(spans), len(spans))
+        report.repeated += len(gone)
+        return [c for n, c in enumerate(chosen) if n not in gone]
+
+    def _ask_repeats(self, messages: list[dict], count: int, report: DraftReport) -> list:
+        """The groups the model names for one window (cached like a passage's answer)."""
+        key = self._key(_Request(messages, repeats.REPEATS_SCHEMA), repeats.REPEATS_VERSION)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if isinstance(cached, str):
+            return repeats.read_repeats(cached, count)
+        completion = self._complete(messages, repeats.REPEATS_SCHEMA, report)
+        content = completion.content
+        try:
+            groups = repeats.read_repeats(content, count)
+        except AnswerError as error:
+            repair = [
+                *messages,
+                {"role": "assistant", "content": content},
+                {"role": "user", "content": repeats.repair_prompt(str(error))},
+            ]
+            content = self._complete(repair, repeats.REPEATS_SCHEMA, report).content
+            groups = repeats.read_repeats(content, count)  # raises: the window is left
+        if self.cache is not None:
+            self.cache.put(key, content)
+        return groups
 
     # ------------------------------------------------------------------- grounding
 
@@ -439,6 +508,14 @@ def _visible(card: Card) -> str:
     if card.type == "cloze":
         return _CLOZE.sub(r"\1", card.text or "")
     return f"{card.front or ''} {card.back or ''}"
+
+
+def _shown(card: Card) -> str:
+    """A card as the check for repeats reads it: a cloze with its blank filled in, a
+    question with its answer."""
+    if card.type == "cloze":
+        return _CLOZE.sub(r"\1", card.text or "")
+    return f"Q: {card.front or ''} A: {card.back or ''}"
 
 
 def _as_claim(candidate: _Candidate, card: Card, source_id: str = "") -> Claim:

@@ -17,7 +17,13 @@ from deckgen.extract.llm.drafter import (
     LLMDrafter,
 )
 from tests.extract.conftest import transcript
-from tests.extract.llm.fakeserver import FakeServer, completion, contract_model, passage_of
+from tests.extract.llm.fakeserver import (
+    FakeServer,
+    asks_for_repeats,
+    completion,
+    contract_model,
+    passage_of,
+)
 
 TALK = transcript(
     (0.0, "Welcome to the show, today we talk about brains and chips."),
@@ -269,3 +275,83 @@ def test_of_two_equally_important_clozes_the_one_that_hides_its_answer_is_kept()
     with FakeServer(lambda body: answer(revealing, plain)) as server:
         claims, _ = drafter_for(server).draft(TALK, "talk", ExtractOptions(max_per_hour=60))
     assert [c.card.front for c in claims] == [RLHF["front"]]
+
+
+# A talk long enough for a deck the check for repeats reads (repeats.FEWEST cards).
+FACTS = [
+    "Tokenization turns raw text into integers that the language model reads.",
+    "Byte pair encoding merges the most frequent pair of tokens again and again.",
+    "A larger vocabulary makes sequences shorter but the embedding table bigger.",
+    "Special tokens such as end of text are handled outside byte pair encoding.",
+    "Adding a special token needs a new row in the embedding table of the model.",
+    "Python indentation wastes many tokens in the tokenizer of GPT-2.",
+    "Rare tokens get embeddings that are barely trained during pre-training.",
+    "Spelling tasks are hard because characters are chunked into tokens.",
+    "Arithmetic suffers because numbers are split into arbitrary chunks.",
+]
+LONG_TALK = transcript(*((10.0 * n, fact) for n, fact in enumerate(FACTS)))
+
+
+def fact_cards() -> list[dict]:
+    """A cloze of each fact, hiding its last word."""
+    cards = []
+    for fact in FACTS:
+        *words, last = fact.rstrip(".").split()
+        text = " ".join(words) + " {{c1::" + last + "}}."
+        cards.append({"type": "cloze", "text": text, "quote": fact, "importance": 2})
+    return cards
+
+
+def deck_and_repeats(repeats_reply):
+    """A server that drafts a card of each fact, and answers the check for repeats with
+    ``repeats_reply(body)``."""
+
+    def respond(body):
+        if asks_for_repeats(body):
+            return repeats_reply(body)
+        return answer(*fact_cards())
+
+    return respond
+
+
+def test_a_claim_carded_twice_is_left_out_as_the_model_reads_the_deck():
+    reply = lambda body: (200, completion('{"repeats": [[5, 4], [1, 9]]}'))  # noqa: E731
+    with FakeServer(deck_and_repeats(reply)) as server:
+        claims, report = drafter_for(server).draft(LONG_TALK, "talk")
+    # Card 5 (adding a special token) goes, card 4 (special tokens), said first, stays:
+    # they share "special", "token"; cards 1 and 9 share no word: not believed.
+    assert [c.card.quote for c in claims] == [f.rstrip(".") for n, f in enumerate(FACTS) if n != 4]
+    assert report.repeated == 1 and not report.failed
+    check = server.requests[-1]["messages"][0]["content"]
+    assert "Cards 1 to 9 of 9, numbered here 1 to 9:" in check
+    assert f"4. {FACTS[3]}" in check  # a cloze as a learner knows it, its blank filled
+
+
+def test_a_failed_check_keeps_the_deck_as_drafted_and_says_so():
+    for reply in (
+        lambda body: (200, completion("Cards 4 and 5 say the same.")),  # twice: not JSON
+        lambda body: (500, {"error": {"message": "model crashed"}}),
+    ):
+        with FakeServer(deck_and_repeats(reply)) as server:
+            claims, report = drafter_for(server).draft(LONG_TALK, "talk")
+        assert len(claims) == len(FACTS) and report.repeated == 0
+        (line,) = report.failed
+        assert line.startswith("the check for a claim carded twice, cards 1-9, failed (")
+        assert line.endswith("); those cards are kept as drafted")
+
+
+def test_the_check_is_cached_with_the_passages(tmp_path):
+    cache = Cache(folder=tmp_path)
+    reply = lambda body: (200, completion('{"repeats": [[5, 4]]}'))  # noqa: E731
+    with FakeServer(deck_and_repeats(reply)) as server:
+        first, _ = drafter_for(server, cache).draft(LONG_TALK, "talk")
+        sent = len(server.requests)
+        second, report = drafter_for(server, cache).draft(LONG_TALK, "talk")
+    assert sent == 2 and len(server.requests) == sent and report.requests == 0
+    assert [c.card for c in first] == [c.card for c in second] and report.repeated == 1
+
+
+def test_a_short_deck_is_not_checked():
+    with FakeServer(lambda body: answer(BRAIN, RLHF)) as server:
+        drafter_for(server).draft(TALK, "talk")
+    assert not any(asks_for_repeats(b) for b in server.requests)

@@ -101,3 +101,23 @@ def test_a_passage_over_the_context_is_reported_as_such():
         with pytest.raises(ContextTooLong):
             client.complete([{"role": "user", "content": "word " * 2000}], CARD_SCHEMA)
         client.close()
+
+
+def test_the_check_for_repeats_is_asked_and_read_or_reported(server):
+    # The check's own schema goes through llama.cpp's grammar (json_object + schema) and
+    # comes back in its shape; a base model's groups are noise, and what they may drop
+    # is bounded (repeats.dropped_of), so the answer is read or refused, never a crash.
+    from deckgen.extract.llm.prompt import AnswerError
+    from deckgen.extract.llm.repeats import REPEATS_SCHEMA, read_repeats, repeats_messages
+
+    cards = [f"Card {n}: the brain runs on about {10 + n} watts." for n in range(1, 9)]
+    client = ChatClient(Endpoint(server.url, MODEL))
+    answer = client.complete(repeats_messages(cards, 0, len(cards)), REPEATS_SCHEMA)
+    client.close()
+    assert answer.content.lstrip().startswith("{")
+    try:
+        groups = read_repeats(answer.content, len(cards))
+    except AnswerError as error:  # cut off at the cap: refused, with what is wrong
+        assert str(error)
+    else:
+        assert all(0 <= card < len(cards) for group in groups for card in group)
