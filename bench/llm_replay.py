@@ -17,6 +17,11 @@ answers back in, through the whole `deckgen extract --llm` pipeline.
         --max-per-hour trims the deck to the answers' most important cards (the answers
         were written for the default deck, so the passages' card limits stay as they were)
 
+A deck of 8 or more cards is then checked for a claim carded twice, a window of the deck
+at a time: its answers are DIR/repeats-NNN.answer.json (NNN: the window's first card). When
+one is missing, `serve` and `measure` write that window's prompt as repeats-NNN.prompt.txt and
+keep the deck as drafted; answer it and run again.
+
 This is how a deck is drafted by hand (or by a model on another machine) following the
 prompt exactly, to judge the prompt and grounding by reading; and how answers recorded
 from a real server are replayed.
@@ -37,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 _PASSAGE = re.compile(r"^Passage (\d+) of (\d+)", re.M)
+# The check for a claim carded twice (deckgen/extract/llm/repeats.py), one deck window.
+_WINDOW = re.compile(r"^Cards (\d+) to (\d+) of (\d+)", re.M)
 
 
 def _number(body: dict) -> int:
@@ -44,6 +51,15 @@ def _number(body: dict) -> int:
     if match is None:
         raise ValueError("no 'Passage N of M' line in the request")
     return int(match.group(1))
+
+
+def _answer_file(folder: Path, body: dict) -> Path:
+    """Where a request's answer is: NN.answer.json for a passage, repeats-NNN.answer.json
+    for the window of the deck starting at card NNN."""
+    window = _WINDOW.search(body["messages"][0]["content"])
+    if window is not None:
+        return folder / f"repeats-{int(window.group(1)):03}.answer.json"
+    return folder / f"{_number(body):02}.answer.json"
 
 
 def _reply(content: str) -> dict:
@@ -139,8 +155,11 @@ def measure(
         f"{talk}: {len(labels)} claims ({len(core)} core) to {format_clock(labelled)}; "
         f"{len(cards)} cards there ({len(cards) / (labelled / 3600):.1f} an hour); "
         f"recall {sum(hits) / len(hits):.2f}, core {sum(core) / max(1, len(core)):.2f}; "
-        f"grounding dropped {sum(report.dropped.values())} of {report.drafted} drafted"
+        f"grounding dropped {sum(report.dropped.values())} of {report.drafted} drafted, "
+        f"the check for repeats {report.repeated}"
     )
+    for line in report.failed:
+        print(f"  {line}")
     if show:
         for card in (c.card for c in cards):
             said = card.text or f"{card.front} | {card.back}"
@@ -166,8 +185,13 @@ def _replayer(folder: Path):
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            answer = folder / f"{_number(body):02}.answer.json"
+            answer = _answer_file(folder, body)
             if not answer.is_file():
+                if answer.name.startswith("repeats-"):
+                    # Asked once the passages are answered: its prompt is written out for
+                    # an answer, and the deck is kept as drafted meanwhile.
+                    prompt = answer.with_name(answer.name.replace(".answer.json", ".prompt.txt"))
+                    prompt.write_text(body["messages"][0]["content"] + "\n")
                 self._send(500, {"error": {"message": f"no {answer.name}"}})
                 return
             self._send(200, _reply(answer.read_text()))
