@@ -269,20 +269,27 @@ class LLMDrafter:
             self.cache.put(key, content)
         return [_Piece(passage, content)], False
 
-    def _ask(self, request: _Request, report: DraftReport) -> str:
-        """The answer's text, once it reads as the documented JSON (one repair request)."""
+    def _ask(
+        self,
+        request: _Request,
+        report: DraftReport,
+        read: Callable[[str], object] = read_answer,
+        repair: Callable[[str], str] = repair_prompt,
+    ) -> str:
+        """The answer's text, once ``read`` takes it (one repair request, ``repair`` of
+        what was wrong): a passage's cards by default, or the check for repeats."""
         completion = self._complete(request.messages, request.schema, report)
         try:
-            read_answer(completion.content)
+            read(completion.content)
             return completion.content
         except AnswerError as error:
-            repair = [
+            again = [
                 *request.messages,
                 {"role": "assistant", "content": completion.content},
-                {"role": "user", "content": repair_prompt(str(error))},
+                {"role": "user", "content": repair(str(error))},
             ]
-        second = self._complete(repair, request.schema, report)
-        read_answer(second.content)  # raises AnswerError: the passage is skipped
+        second = self._complete(again, request.schema, report)
+        read(second.content)  # raises AnswerError: the passage (or window) is skipped
         return second.content
 
     def _complete(self, messages: list[dict], schema: dict, report: DraftReport):
@@ -353,25 +360,15 @@ class LLMDrafter:
 
     def _ask_repeats(self, messages: list[dict], count: int, report: DraftReport) -> list:
         """The groups the model names for one window (cached like a passage's answer)."""
-        key = self._key(_Request(messages, repeats.REPEATS_SCHEMA), repeats.REPEATS_VERSION)
-        cached = self.cache.get(key) if self.cache is not None else None
-        if isinstance(cached, str):
-            return repeats.read_repeats(cached, count)
-        completion = self._complete(messages, repeats.REPEATS_SCHEMA, report)
-        content = completion.content
-        try:
-            groups = repeats.read_repeats(content, count)
-        except AnswerError as error:
-            repair = [
-                *messages,
-                {"role": "assistant", "content": content},
-                {"role": "user", "content": repeats.repair_prompt(str(error))},
-            ]
-            content = self._complete(repair, repeats.REPEATS_SCHEMA, report).content
-            groups = repeats.read_repeats(content, count)  # raises: the window is left
-        if self.cache is not None:
-            self.cache.put(key, content)
-        return groups
+        request = _Request(messages, repeats.REPEATS_SCHEMA)
+        key = self._key(request, repeats.REPEATS_VERSION)
+        content = self.cache.get(key) if self.cache is not None else None
+        if not isinstance(content, str):
+            read = lambda text: repeats.read_repeats(text, count)  # noqa: E731
+            content = self._ask(request, report, read, repeats.repair_prompt)
+            if self.cache is not None:
+                self.cache.put(key, content)
+        return repeats.read_repeats(content, count)
 
     # ------------------------------------------------------------------- grounding
 

@@ -169,22 +169,25 @@ class AnswerError(ValueError):
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
+def answer_json(content: str, key: str) -> object:
+    """An answer's JSON, without the code fence a model may put around it; a bare list
+    is taken as ``{key: list}``. Raises AnswerError when it is not JSON."""
+    content = content.strip()
+    fenced = _FENCE.match(content)
+    try:
+        data = json.loads(fenced.group(1) if fenced else content)
+    except json.JSONDecodeError as error:
+        raise AnswerError(f"it is not JSON ({error.msg} at character {error.pos})") from None
+    return {key: data} if isinstance(data, list) else data
+
+
 def read_answer(content: str) -> tuple[list[Drafted], list[str]]:
     """The cards of an answer, and what was wrong with each card left out.
 
     Raises AnswerError when the answer as a whole is not ``{"cards": [...]}`` JSON. A
     card of the wrong shape is left out (and said why); the others are kept.
     """
-    content = content.strip()
-    fenced = _FENCE.match(content)
-    if fenced:
-        content = fenced.group(1)
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as error:
-        raise AnswerError(f"it is not JSON ({error.msg} at character {error.pos})") from None
-    if isinstance(data, list):
-        data = {"cards": data}
+    data = answer_json(content, "cards")
     if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
         raise AnswerError('it is not an object with a "cards" list')
     cards, problems = [], []

@@ -13,10 +13,7 @@ would drop more than a third of its window is not followed.
 
 from __future__ import annotations
 
-import json
-import re
-
-from deckgen.extract.llm.prompt import AnswerError
+from deckgen.extract.llm.prompt import AnswerError, answer_json
 from deckgen.extract.patterns import content_words
 
 # Bump when these instructions or the schema change: cached answers are keyed by it.
@@ -82,23 +79,13 @@ def repeats_messages(cards: list[str], first: int, total: int) -> list[dict]:
     return [{"role": "user", "content": INSTRUCTIONS + "\n\n---\n\n" + "\n".join(lines)}]
 
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
-
-
 def read_repeats(content: str, count: int) -> list[list[int]]:
     """The groups of an answer, as 0-based card numbers of its window (``count`` cards),
     each in the deck's order. A number outside the window, or said in an earlier group,
     is left out; a group left with one card is no group.
 
     Raises AnswerError when the answer is not ``{"repeats": [[...], ...]}`` JSON."""
-    content = content.strip()
-    fenced = _FENCE.match(content)
-    try:
-        data = json.loads(fenced.group(1) if fenced else content)
-    except json.JSONDecodeError as error:
-        raise AnswerError(f"it is not JSON ({error.msg} at character {error.pos})") from None
-    if isinstance(data, list):
-        data = {"repeats": data}
+    data = answer_json(content, "repeats")
     if not isinstance(data, dict) or not isinstance(data.get("repeats"), list):
         raise AnswerError('it is not an object with a "repeats" list')
     groups: list[list[int]] = []
