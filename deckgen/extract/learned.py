@@ -379,11 +379,8 @@ def choose(
     # with nothing to stand for): with only twice the deck to draft from, a talk's
     # deck came out short of its size.
     spares = ranked[: len(kept) * _SPARES + 5]
-    if stage is not None:  # each claim says it was chosen as a lecture's
-        return len(kept), [
-            (Score(round(p[i], 4), (*reasons[i], LECTURE_REASON)), units[i]) for i in spares
-        ]
-    return len(kept), [(Score(round(p[i], 4), reasons[i]), units[i]) for i in spares]
+    chosen_as = (LECTURE_REASON,) if stage is not None else ()  # a lecture's claims say so
+    return len(kept), [(Score(round(p[i], 4), (*reasons[i], *chosen_as)), units[i]) for i in spares]
 
 
 def deck(
